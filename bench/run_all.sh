@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Run the whole benchmark with the defaults: the full 58,083-document corpus,
+# govsearch vs SQLite FTS5 vs plain Whoosh. Results land in bench/out/.
+#
+# speed.py goes first because it times the index builds; relevance.py then
+# reuses those same indexes (bench/out/indexes/) instead of building them a
+# second time. Extra arguments (e.g. --docs 10000) are passed to both.
+#
+#   bench/run_all.sh                 # full run, ~30-45 min on 2 cores
+#   bench/run_all.sh --docs 5000     # quick run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-/work/venv/bin/python}"
+export PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}"
+mkdir -p bench/out
+"$PY" bench/speed.py "$@"
+"$PY" bench/relevance.py "$@"
