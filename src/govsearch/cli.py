@@ -1,0 +1,279 @@
+"""The `govsearch` command: a thin shell over the public API.
+
+Exit codes (stable, for scripts):
+  0  success
+  1  partly failed (e.g. some import lines were bad; the rest were indexed)
+  2  bad usage or bad parameters
+  3  index problem (missing, locked, built by another schema version)
+  4  input file cannot be read
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .article import ArticleError
+from .importer import ImportFileError, read_jsonl
+from .index import IndexError_, default_index_path
+from .search import SORTS, QueryError, SearchEngine
+from .search.parse import parse_date
+
+EXIT_PARTIAL, EXIT_USAGE, EXIT_INDEX, EXIT_FILE = 1, 2, 3, 4
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Search Vietnamese government news: crawl, import, query.")
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+IndexOpt = Annotated[Optional[Path], typer.Option(
+    "--index", help="Index directory [default: $GOVSEARCH_INDEX or ./index]", show_default=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    err.print(f"[red]error:[/red] {escape(message)}")
+    return typer.Exit(code)
+
+
+def open_engine(index: Path | None, *, create: bool = False) -> SearchEngine:
+    try:
+        return SearchEngine(index, create=create)
+    except IndexError_ as e:
+        raise fail(str(e), EXIT_INDEX) from None
+
+
+def parse_day(value: str | None, name: str, *, end: bool = False) -> datetime | None:
+    if value is None:
+        return None
+    parsed = parse_date(value, end=end)
+    if parsed is None:
+        raise fail(f"--{name} {value!r} is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)", EXIT_USAGE)
+    return parsed
+
+
+# --- import ---------------------------------------------------------------
+
+CHECKPOINT = "import-checkpoint.json"
+BATCH = 5_000
+
+
+def _file_id(path: Path) -> dict:
+    st = path.stat()
+    return {"file": str(path.resolve()), "size": st.st_size, "mtime": st.st_mtime}
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="JSONL or JSONL.gz file, one article per line.")],
+    index: IndexOpt = None,
+    restart: Annotated[bool, typer.Option(help="Ignore a checkpoint left by an interrupted import of this file.")] = False,
+) -> None:
+    """Index articles from a JSONL file (url, title, body, summary, published, source, author, category).
+
+    Bad lines are reported with their numbers and skipped. An interrupted
+    import resumes after the last committed batch when run again.
+    """
+    if not file.is_file():
+        raise fail(f"cannot read {file}: no such file", EXIT_FILE)
+    engine = open_engine(index, create=True)
+    checkpoint = engine.path / CHECKPOINT
+    ident = _file_id(file)
+    start = 1
+    if checkpoint.exists() and not restart:
+        try:
+            saved = json.loads(checkpoint.read_text())
+            if {k: saved.get(k) for k in ident} == ident:
+                start = int(saved["line"]) + 1
+                err.print(f"resuming {file} after line {saved['line']} (already indexed; --restart to redo)")
+        except (ValueError, KeyError, TypeError):
+            pass
+    bad: list[tuple[int, str]] = []
+    indexed = 0
+    total_bytes = file.stat().st_size
+    try:
+        with _progress() as progress:
+            task = progress.add_task("importing", total=None)
+            batch, last_line = [], start - 1
+            for lineno, item in read_jsonl(file, start_line=start):
+                last_line = lineno
+                if isinstance(item, ArticleError):
+                    bad.append((lineno, str(item)))
+                    continue
+                batch.append(item)
+                if len(batch) >= BATCH:
+                    indexed += _commit(engine, batch, progress, task)
+                    _save_checkpoint(checkpoint, ident, last_line)
+                    batch = []
+            if batch:
+                indexed += _commit(engine, batch, progress, task)
+    except ImportFileError as e:
+        raise fail(str(e), EXIT_FILE) from None
+    except IndexError_ as e:
+        raise fail(str(e), EXIT_INDEX) from None
+    checkpoint.unlink(missing_ok=True)
+    for lineno, reason in bad[:20]:
+        err.print(f"line {lineno}: {escape(reason)}")
+    if len(bad) > 20:
+        err.print(f"... and {len(bad) - 20} more bad lines")
+    err.print(f"indexed {indexed} articles from {file} ({total_bytes / 1e6:.1f} MB); "
+              f"{len(bad)} bad lines skipped; index now holds {len(engine)} articles")
+    engine.close()
+    if bad:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _commit(engine: SearchEngine, batch: list, progress: Progress, task) -> int:
+    return engine.add_many(batch, commit_every=len(batch) + 1,
+                           progress=lambda n: progress.advance(task, n))
+
+
+def _save_checkpoint(path: Path, ident: dict, line: int) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({**ident, "line": line}))
+    os.replace(tmp, path)  # atomic: a kill never leaves half a checkpoint
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(),
+                    console=err, transient=False, disable=not err.is_terminal)
+
+
+# --- query ----------------------------------------------------------------
+
+@app.command()
+def query(
+    text: Annotated[str, typer.Argument(help='Query, e.g. "dân vận", "dan van", "UBND tỉnh", "11-QĐi/TW".')],
+    index: IndexOpt = None,
+    limit: Annotated[int, typer.Option(help="Results per page.")] = 10,
+    page: Annotated[int, typer.Option(help="Page number.")] = 1,
+    source: Annotated[Optional[list[str]], typer.Option(help="Only this host (repeatable).")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
+    sort: Annotated[str, typer.Option(help="relevance or date.")] = "relevance",
+    as_json: JsonOpt = False,
+) -> None:
+    """Search the index."""
+    if sort not in SORTS:
+        raise fail(f"--sort must be one of: {', '.join(SORTS)}", EXIT_USAGE)
+    engine = open_engine(index)
+    try:
+        result = engine.search(text, limit=limit, page=page, source=source,
+                               since=parse_day(since, "since"), until=parse_day(until, "until", end=True),
+                               sort=sort)
+    except QueryError as e:
+        raise fail(str(e), EXIT_USAGE) from None
+    finally:
+        engine.close()
+    if as_json:
+        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    _print_result(result)
+
+
+def _marked(html_text: str) -> str:
+    """Snippet HTML (escaped, <mark>) to rich markup."""
+    import html as _html
+    parts = html_text.replace("</mark>", "<mark>").split("<mark>")
+    return "".join(f"[bold yellow]{escape(_html.unescape(p))}[/]" if i % 2 else escape(_html.unescape(p))
+                   for i, p in enumerate(parts))
+
+
+def _print_result(result) -> None:
+    for notice in result.notices:
+        err.print(f"[yellow]note:[/yellow] {escape(notice)}")
+    if result.suggestion:
+        out.print(f"Có phải bạn muốn tìm: [bold]{escape(result.suggestion)}[/bold]?")
+    shown = f"{(result.page - 1) * result.limit + 1}–{(result.page - 1) * result.limit + len(result.hits)}" if result.hits else "0"
+    out.print(f"{result.total} results ({shown} shown, page {result.page}/{max(result.pages, 1)}) "
+              f"in {result.took_ms:.0f} ms")
+    if not result.hits:
+        return
+    table = Table(show_lines=True, expand=False)
+    table.add_column("#", justify="right")
+    table.add_column("Article")
+    table.add_column("Source")
+    table.add_column("Published")
+    for i, hit in enumerate(result.hits, (result.page - 1) * result.limit + 1):
+        cell = f"[bold]{_marked(hit.title_highlighted or hit.title)}[/bold]\n{_marked(hit.snippet)}\n[dim]{escape(hit.url)}[/dim]"
+        date = hit.published.strftime("%Y-%m-%d %H:%M") if hit.published else ""
+        table.add_row(str(i), cell, escape(hit.source), date)
+    out.print(table)
+    for name, counts in result.facets.items():
+        if counts:
+            top = ", ".join(f"{k} ({v})" for k, v in list(counts.items())[:8])
+            out.print(f"[dim]{name}:[/dim] {escape(top)}")
+
+
+# --- export / stats -------------------------------------------------------
+
+@app.command()
+def export(
+    index: IndexOpt = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Write every stored article as JSONL (the import format)."""
+    engine = open_engine(index)
+    stream = open(output, "w", encoding="utf-8") if output else sys.stdout
+    n = 0
+    try:
+        for article in engine.articles():
+            stream.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
+            n += 1
+    except BrokenPipeError:
+        pass
+    finally:
+        if output:
+            stream.close()
+        engine.close()
+    if output:
+        err.print(f"exported {n} articles to {output}")
+
+
+@app.command()
+def stats(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+    """Documents, sources, date range, size and schema version of the index."""
+    engine = open_engine(index)
+    s = engine.stats()
+    engine.close()
+    data = {
+        "path": s.path, "documents": s.documents, "sources": s.sources,
+        "earliest": s.earliest.isoformat() if s.earliest else None,
+        "latest": s.latest.isoformat() if s.latest else None,
+        "size_bytes": s.size_bytes, "schema_version": s.schema_version, "segments": s.segments,
+    }
+    if as_json:
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table(show_header=False)
+    table.add_row("index", escape(s.path))
+    table.add_row("documents", f"{s.documents:,}")
+    table.add_row("sources", f"{len(s.sources)}: " + escape(", ".join(
+        f"{k} ({v})" for k, v in sorted(s.sources.items(), key=lambda kv: -kv[1])[:10])))
+    table.add_row("published", f"{data['earliest'] or '-'} … {data['latest'] or '-'}")
+    table.add_row("size", f"{s.size_bytes / 1e6:.1f} MB in {s.segments} segment(s)")
+    table.add_row("schema version", str(s.schema_version))
+    out.print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted; everything committed so far is kept (run again to resume)")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""The index schema and how an Article becomes index fields.
+
+Each article is analyzed once (`govsearch.text.analyze`) and the resulting
+term lists feed six indexed fields: exact and folded syllables (with
+positions, for phrases) for the title and for the lead + body, and exact and
+folded syllable bigrams (adjacency) for the title. Whoosh's own per-field
+analyzer path would tokenize and normalize the same text once per field; the
+`SyllableField` below takes the pre-analyzed terms instead.
+
+Why no body bigrams: Whoosh's writer is pure Python and costs about 13 µs
+per posting. Body bigrams (exact and folded) tripled the postings of a
+document (1,415 against 540 for the sample corpus) and would have put a full
+import of the 58k corpus near 20 minutes. Adjacency in the body is scored at
+query time instead, over the top candidates (govsearch.search.rank).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from whoosh import columns, fields, formats
+from whoosh.system import pack_uint
+
+from ..article import VIETNAM_TZ, Article
+from ..text import analyze, bigrams
+from ..text.analysis import (bigram_analyzer, exact_analyzer, folded_analyzer,
+                             folded_bigram_analyzer)
+
+# Bump whenever the terms produced for a text change (normalization, tone
+# rules, fields): an index of another version must be rebuilt.
+SCHEMA_VERSION = 1
+
+# Which text a field holds and how it is analyzed.
+TEXT_FIELDS = {
+    # name: (source, kind)
+    "title": ("title", "exact"),
+    "title_f": ("title", "folded"),
+    "title_bi": ("title", "bigram"),
+    "title_bif": ("title", "folded_bigram"),
+    "body": ("body", "exact"),
+    "body_f": ("body", "folded"),
+}
+_ANALYZERS = {
+    "exact": exact_analyzer,
+    "folded": folded_analyzer,
+    "bigram": bigram_analyzer,
+    "folded_bigram": folded_bigram_analyzer,
+}
+
+
+class SyllableField(fields.TEXT):
+    """A TEXT field that also accepts its terms already analyzed.
+
+    Given a string it behaves like any Whoosh TEXT field (through our
+    analyzer); given a list of terms it indexes them as they are, which is
+    how the writer feeds it. Both paths produce identical postings.
+    """
+
+    def index(self, value: str | Sequence[str], **kwargs) -> Iterator[tuple[bytes, int, float, bytes]]:
+        if isinstance(value, str):
+            yield from super().index(value, **kwargs)
+            return
+        fmt = self.format
+        fb = fmt.field_boost
+        if isinstance(fmt, formats.Positions):
+            poses: dict[str, list[int]] = defaultdict(list)
+            for pos, term in enumerate(value):
+                poses[term].append(pos)
+            encode = fmt.encode
+            for term, plist in poses.items():
+                yield term.encode("utf-8"), len(plist), len(plist) * fb, encode(plist)
+        else:
+            freqs: dict[str, int] = defaultdict(int)
+            for term in value:
+                freqs[term] += 1
+            for term, freq in freqs.items():
+                yield term.encode("utf-8"), freq, freq * fb, pack_uint(freq)
+
+
+def make_schema() -> fields.Schema:
+    schema = fields.Schema(
+        url=fields.ID(stored=True, unique=True),
+        summary=fields.STORED(),
+        # Missing dates read as 0, so they sort last when newest comes first
+        # (Whoosh's default for a missing value is the largest number).
+        published=fields.DATETIME(sortable=columns.NumericColumn("Q", default=0)),
+        # the stored publication time keeps its +07:00 offset (ISO 8601)
+        published_at=fields.STORED(),
+        year=fields.ID(stored=False, sortable=True),
+        source=fields.KEYWORD(stored=True, sortable=True, scorable=False),
+        category=fields.KEYWORD(stored=True, commas=True, lowercase=True, scorable=False),
+        author=fields.TEXT(stored=True, analyzer=exact_analyzer()),
+    )
+    for name, (source, kind) in TEXT_FIELDS.items():
+        positions = kind in ("exact", "folded")
+        schema.add(name, SyllableField(
+            analyzer=_ANALYZERS[kind](),
+            phrase=positions,
+            stored=(name == source),
+        ))
+    return schema
+
+
+def local_naive(dt: datetime) -> datetime:
+    """Vietnamese local wall time without tzinfo: Whoosh's DATETIME cannot index aware values."""
+    if dt.tzinfo is None:
+        return dt
+    return dt.astimezone(VIETNAM_TZ).replace(tzinfo=None)
+
+
+def doc_fields(article: Article) -> dict[str, object]:
+    """The keyword arguments of `writer.add_document` for one article."""
+    title_exact, title_folded = analyze(article.title)
+    # The lead is indexed with the body: searchers do not care which it was.
+    body_text = f"{article.summary}\n{article.body}" if article.summary else article.body
+    body_exact, body_folded = analyze(body_text)
+    doc: dict[str, object] = {
+        "url": article.url,
+        "title": title_exact,
+        "_stored_title": article.title,
+        "title_f": title_folded,
+        "title_bi": bigrams(title_exact),
+        "title_bif": bigrams(title_folded),
+        "body": body_exact,
+        "_stored_body": article.body,
+        "body_f": body_folded,
+        "summary": article.summary,
+        "source": article.source,
+    }
+    if article.category:
+        # one category is one keyword, even when its name holds a comma
+        doc["category"] = article.category.replace(",", " ")
+        doc["_stored_category"] = article.category
+    if article.author:
+        doc["author"] = article.author
+    if article.published is not None:
+        doc["published"] = local_naive(article.published)
+        doc["published_at"] = article.published.isoformat()
+        doc["year"] = str(article.published.astimezone(VIETNAM_TZ).year)
+    return doc
+
+
+def article_from_stored(stored: dict) -> Article:
+    """Rebuild the Article from a document's stored fields."""
+    published = stored.get("published_at")
+    return Article(
+        url=stored["url"],
+        title=stored.get("title", ""),
+        body=stored.get("body", ""),
+        summary=stored.get("summary", "") or "",
+        published=datetime.fromisoformat(published) if published else None,
+        source=stored.get("source", "") or "",
+        author=stored.get("author", "") or "",
+        category=stored.get("category", "") or "",
+    )
+
+
+__all__ = ["SCHEMA_VERSION", "SyllableField", "TEXT_FIELDS", "make_schema",
+           "doc_fields", "article_from_stored", "local_naive"]

@@ -1,0 +1,225 @@
+"""The on-disk index: create, open, version check, and safe writing.
+
+Every write goes through `IndexStore.writer()`, which guards against Whoosh
+2.7 leaving the index write-locked when a commit fails (WHOOSH.md, bug 3).
+Only the plain single-process SegmentWriter is used: the multiprocess,
+buffered and async writers each lose data in some way (bugs 2, 4, 5).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+from whoosh.util.times import long_to_datetime
+from whoosh.writing import SegmentWriter
+
+from ..article import VIETNAM_TZ, Article
+from .schema import SCHEMA_VERSION, article_from_stored, doc_fields, make_schema
+
+META_FILE = "govsearch.json"
+DEFAULT_INDEX = "index"
+
+
+class IndexError_(Exception):
+    """Base class of index errors that front ends report as one line."""
+
+
+class IndexNotFoundError(IndexError_):
+    pass
+
+
+class SchemaVersionError(IndexError_):
+    pass
+
+
+class IndexLockedError(IndexError_):
+    pass
+
+
+def default_index_path() -> Path:
+    """`GOVSEARCH_INDEX` if set, else ./index."""
+    return Path(os.environ.get("GOVSEARCH_INDEX") or DEFAULT_INDEX)
+
+
+@dataclass(slots=True, frozen=True)
+class IndexStats:
+    path: str
+    documents: int
+    sources: dict[str, int]
+    earliest: datetime | None
+    latest: datetime | None
+    size_bytes: int
+    schema_version: int
+    segments: int
+
+
+class IndexStore:
+    """One Whoosh index directory written and read by govsearch."""
+
+    def __init__(self, path: str | os.PathLike | None = None, *, create: bool = True) -> None:
+        self.path = Path(path) if path is not None else default_index_path()
+        if self.exists():
+            self._check_version()
+            self.ix = whoosh_index.open_dir(str(self.path))
+        elif create:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self.ix = whoosh_index.create_in(str(self.path), make_schema())
+            (self.path / META_FILE).write_text(
+                json.dumps({"schema_version": SCHEMA_VERSION}) + "\n", encoding="utf-8")
+        else:
+            raise IndexNotFoundError(
+                f"no index at {self.path}: build one with `govsearch import FILE.jsonl` "
+                f"or `govsearch crawl`")
+
+    def exists(self) -> bool:
+        return self.path.is_dir() and whoosh_index.exists_in(str(self.path))
+
+    def _check_version(self) -> None:
+        meta = self.path / META_FILE
+        try:
+            version = json.loads(meta.read_text(encoding="utf-8"))["schema_version"]
+        except (OSError, ValueError, KeyError, TypeError):
+            version = None
+        if version != SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"index at {self.path} has schema version {version}, this govsearch needs "
+                f"{SCHEMA_VERSION}: rebuild it (`govsearch export` with the old version, "
+                f"then delete {self.path} and `govsearch import` the export)")
+
+    # --- writing -----------------------------------------------------------
+
+    @contextmanager
+    def writer(self, timeout: float = 0.0, limitmb: int = 256) -> Iterator[SegmentWriter]:
+        """A writer that commits on success and never leaves the lock behind."""
+        try:
+            w = SegmentWriter(self.ix, timeout=timeout, limitmb=limitmb)
+        except LockError:
+            raise IndexLockedError(
+                f"index at {self.path} is locked by another writer (a running import "
+                f"or crawl); try again when it has finished") from None
+        try:
+            yield w
+        except BaseException:
+            _abandon(w)
+            raise
+        try:
+            w.commit()
+        except BaseException:
+            _abandon(w)
+            raise
+
+    def add_many(self, articles: Iterable[Article], *, commit_every: int = 10_000,
+                 timeout: float = 0.0,
+                 progress: Callable[[int], None] | None = None) -> int:
+        """Index articles, replacing any already indexed under the same URL.
+
+        Commits every `commit_every` articles so that a crash or a kill loses
+        at most the batch in progress. Returns how many were indexed.
+        """
+        count = 0
+        it = iter(articles)
+        while True:
+            # Whoosh's update_document only deletes from committed segments,
+            # so a URL repeated within one batch is collapsed here, last wins.
+            batch: dict[str, Article] = {}
+            for article in it:
+                batch.pop(article.url, None)
+                batch[article.url] = article
+                if len(batch) >= commit_every:
+                    break
+            if not batch:
+                return count
+            # In an empty index nothing can be replaced: skip the lookup.
+            add = self.doc_count() == 0
+            with self.writer(timeout=timeout) as w:
+                put = w.add_document if add else w.update_document
+                for article in batch.values():
+                    put(**doc_fields(article))
+                    count += 1
+                    if progress is not None:
+                        progress(1)
+            if len(batch) < commit_every:
+                return count
+
+    def delete(self, url: str, timeout: float = 0.0) -> bool:
+        with self.writer(timeout=timeout) as w:
+            n = w.delete_by_term("url", url)
+        return bool(n)
+
+    # --- reading -----------------------------------------------------------
+
+    def doc_count(self) -> int:
+        return self.ix.doc_count()
+
+    def get(self, url: str) -> Article | None:
+        with self.ix.searcher() as s:
+            stored = s.document(url=url)
+        return article_from_stored(stored) if stored else None
+
+    def iter_articles(self) -> Iterator[Article]:
+        with self.ix.searcher() as s:
+            reader = s.reader()
+            for docnum, stored in reader.iter_docs():
+                yield article_from_stored(stored)
+
+    def stats(self) -> IndexStats:
+        with self.ix.searcher() as s:
+            reader = s.reader()
+            sources: dict[str, int] = {}
+            for term, info in reader.iter_field("source"):
+                sources[term.decode("utf-8") if isinstance(term, bytes) else term] = info.doc_frequency()
+            earliest, latest = _date_range(reader)
+            size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+            return IndexStats(
+                path=str(self.path), documents=s.doc_count(), sources=sources,
+                earliest=earliest, latest=latest, size_bytes=size,
+                schema_version=SCHEMA_VERSION, segments=len(self.ix._segments()))
+
+    def close(self) -> None:
+        self.ix.close()
+
+
+def _date_range(reader) -> tuple[datetime | None, datetime | None]:
+    """Earliest and latest publication time, read from the sortable column."""
+    if not reader.has_column("published"):
+        return None, None
+    raw = reader.column_reader("published", translate=False)
+    # documents without a date hold the column default, 0
+    values = [v for v in raw if 0 < v < 2**63]
+    if not values:
+        return None, None
+    return (long_to_datetime(min(values)).replace(tzinfo=VIETNAM_TZ),
+            long_to_datetime(max(values)).replace(tzinfo=VIETNAM_TZ))
+
+
+def _abandon(w: SegmentWriter) -> None:
+    """Drop a writer's work and make sure its lock is released, whatever state it is in."""
+    try:
+        if not w.is_closed:
+            w.cancel()
+    except Exception:
+        pass
+    lock = getattr(w, "writelock", None)
+    if lock is not None:
+        try:
+            lock.release()
+        except Exception:
+            pass
+    try:
+        w._tempstorage.destroy()
+    except Exception:
+        pass
+
+
+def remove_index(path: str | os.PathLike) -> None:
+    """Delete an index directory (used by tests and `--rebuild`)."""
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,7 @@
+"""Searching: query parsing and building, ranking, snippets, suggestions."""
+
+from .engine import SORTS, QueryError, SearchEngine
+from .parse import ParsedQuery, parse_query
+from .results import Hit, SearchResult
+
+__all__ = ["SORTS", "Hit", "ParsedQuery", "QueryError", "SearchEngine", "SearchResult", "parse_query"]

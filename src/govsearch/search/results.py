@@ -1,0 +1,67 @@
+"""What a search returns: the seam between the engine and every front end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(slots=True)
+class Hit:
+    url: str
+    title: str
+    published: datetime | None
+    source: str
+    score: float
+    snippet: str  # HTML-escaped, matched syllables in <mark>
+    title_highlighted: str = ""  # the same for the title
+    summary: str = ""
+    author: str = ""
+    category: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "title_highlighted": self.title_highlighted,
+            "published": self.published.isoformat() if self.published else None,
+            "source": self.source,
+            "author": self.author,
+            "category": self.category,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+        }
+
+
+@dataclass(slots=True)
+class SearchResult:
+    query: str
+    total: int
+    took_ms: float
+    page: int
+    limit: int
+    sort: str
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    suggestion: str | None = None
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return (self.total + self.limit - 1) // self.limit if self.limit else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "took_ms": round(self.took_ms, 2),
+            "page": self.page,
+            "pages": self.pages,
+            "limit": self.limit,
+            "sort": self.sort,
+            "suggestion": self.suggestion,
+            "notices": self.notices,
+            "facets": self.facets,
+            "hits": [h.to_dict() for h in self.hits],
+        }
