@@ -1,0 +1,87 @@
+"""HTML to Article: recognise the CMS family, apply its profile, fall back to generic rules.
+
+Public API: extract, detect_cms, is_article, canonical_url, find_links, find_feeds, decode_html,
+parse_vietnamese_datetime.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from bs4 import Tag
+
+from ..article import Article
+from .baochinhphu import BAOCHINHPHU
+from .dates import find_datetimes, is_clock, parse_vietnamese_datetime
+from .dcs import DCS
+from .generic import GENERIC
+from .html import decode_html, iter_hrefs, parse
+from .liferay import LIFERAY
+from .nukeviet import NUKEVIET
+from .pipeline import canonical_of, declines, knows_template, run, strip_lead_prefix
+from .profile import Page, Profile
+from .sharepoint import SHAREPOINT
+
+# Order matters only where fingerprints overlap: the most specific first.
+PROFILES: tuple[Profile, ...] = (NUKEVIET, BAOCHINHPHU, DCS, SHAREPOINT, LIFERAY)
+
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
+
+
+def _page(html: str | bytes, url: str, content_type: str | None = None) -> Page:
+    return Page(parse(html, content_type), url)
+
+
+def _profile(page: Page) -> Profile:
+    return next((p for p in PROFILES if p.matches(page)), GENERIC)
+
+
+def detect_cms(html: str | bytes, url: str) -> str:
+    """The CMS family name of a page: liferay, nukeviet, sharepoint, dcs, baochinhphu or generic."""
+    return _profile(_page(html, url)).name
+
+
+def extract(html: str | bytes, url: str, content_type: str | None = None) -> Article | None:
+    """The Article on a page, or None for listings, tag/search pages and pages without article text."""
+    page = _page(html, url, content_type)
+    profile = _profile(page)
+    if declines(profile, page):
+        return None
+    if profile is not GENERIC and not knows_template(profile, page):
+        # A family page in a template the profile does not know: the generic rules take it.
+        profile = GENERIC
+    return run(profile, page)
+
+
+def is_article(html: str | bytes, url: str, content_type: str | None = None) -> bool:
+    """True when extract would return an Article."""
+    return extract(html, url, content_type) is not None
+
+
+def canonical_url(html: str | bytes, url: str) -> str:
+    """The page's canonical URL (rel=canonical, og:url, family alias rules), else url."""
+    page = _page(html, url)
+    return _profile(page).fix_url(canonical_of(page))
+
+
+def find_links(html: str | bytes, base_url: str) -> list[str]:
+    """Absolute http(s) link targets in document order, duplicates and fragments removed."""
+    return list(dict.fromkeys(iter_hrefs(parse(html), base_url)))
+
+
+def find_feeds(html: str | bytes, base_url: str) -> list[str]:
+    """Absolute URLs of RSS/Atom feeds announced with <link rel=alternate>."""
+    soup = parse(html)
+    feeds = []
+    for link in soup.find_all("link", href=True):
+        rel = link.get("rel") or []
+        rels = [r.lower() for r in (rel if isinstance(rel, list) else [rel])]
+        if "alternate" in rels and str(link.get("type", "")).lower() in _FEED_TYPES:
+            feeds.append(urljoin(base_url, str(link["href"])))
+    return list(dict.fromkeys(feeds))
+
+
+__all__ = [
+    "Article", "PROFILES", "Profile", "canonical_url", "decode_html", "detect_cms", "extract", "find_datetimes",
+    "find_feeds", "find_links", "is_article", "is_clock", "parse_vietnamese_datetime", "strip_lead_prefix",
+]

@@ -1,0 +1,72 @@
+"""What a CMS family looks like: the selectors and URL shapes one profile declares."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+
+@dataclass
+class Page:
+    """A parsed page and the URL it was fetched from."""
+
+    soup: BeautifulSoup
+    url: str
+
+    @cached_property
+    def generator(self) -> str:
+        tag = self.soup.find("meta", attrs={"name": re.compile("^generator$", re.I)})
+        return str(tag.get("content", "")) if isinstance(tag, Tag) else ""
+
+    @cached_property
+    def host(self) -> str:
+        return (urlsplit(self.url).hostname or "").lower()
+
+    @cached_property
+    def path_query(self) -> str:
+        parts = urlsplit(self.url)
+        return parts.path + ("?" + parts.query if parts.query else "")
+
+    def meta(self, *names: str) -> str:
+        """Content of the first <meta name|property=...> among names."""
+        for name in names:
+            tag = self.soup.find("meta", attrs={"property": name}) or self.soup.find("meta", attrs={"name": name})
+            if isinstance(tag, Tag) and tag.get("content"):
+                return str(tag["content"])
+        return ""
+
+    def has(self, selector: str) -> bool:
+        return self.soup.select_one(selector) is not None
+
+
+def _never(page: Page) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One CMS family: how to recognise it and where its fields sit (CSS selectors, first match wins)."""
+
+    name: str
+    matches: Callable[[Page], bool] = _never
+    title: tuple[str, ...] = ()
+    date: tuple[str, ...] = ()
+    author: tuple[str, ...] = ()
+    lead: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+    breadcrumb: tuple[str, ...] = ()
+    # Image captions printed outside the body container (beside the lead) that belong to the text.
+    captions: tuple[str, ...] = ()
+    # Boilerplate inside the body container that generic cleaning would not recognise.
+    drop: tuple[str, ...] = ()
+    # Elements that repeat on listings (two or more mean a listing, not an article).
+    listing_items: tuple[str, ...] = ()
+    # URL shapes of this family that are never articles (paging, tags, search).
+    not_article_url: re.Pattern[str] | None = None
+    # Rewrites a canonical URL (aliases such as NukeViet's /savefile/ views).
+    fix_url: Callable[[str], str] = field(default=lambda url: url)

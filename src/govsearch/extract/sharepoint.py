@@ -1,0 +1,29 @@
+"""SharePoint portals (yenbai.gov.vn, pbgdpl.gov.vn): /Pages/<name>.aspx?ItemID=<n>&l=<list>."""
+
+from __future__ import annotations
+
+import re
+
+from .profile import Page, Profile
+
+
+def _matches(page: Page) -> bool:
+    if "sharepoint" in page.generator.lower() or "/pages/" in page.url.lower() and ".aspx" in page.url.lower():
+        return True
+    return page.has(".ms-rtestate-field") or page.has("#s4-workspace") or page.has("[id^=ctl00_PlaceHolderMain]")
+
+
+SHAREPOINT = Profile(
+    name="sharepoint",
+    matches=_matches,
+    title=(".news-detail .title-news", ".news-detail h1", "h1.title-news"),
+    date=(".news-detail .date-time", ".news-detail .date-news", ".date-news"),
+    author=(".news-detail .author-news", ".author-news"),
+    lead=(".news-detail .sapo-news", ".sapo-news"),
+    body=(".news-detail .content-news", ".news-detail .ms-rtestate-field"),
+    breadcrumb=(".breadcrumb", ".ms-sitemapdirectional"),
+    drop=(".tool-news", ".other-news"),
+    listing_items=(".list-news .item-news", ".news-list li"),
+    # A detail page without ItemID is the list's paged view, not a story.
+    not_article_url=re.compile(r"\.aspx(?![^#]*[?&]ItemID=)", re.I),
+)

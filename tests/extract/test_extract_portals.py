@@ -1,0 +1,131 @@
+"""Every fixture portal article extracts to its ground truth over real HTTP; listings and traps give None."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from govsearch.extract import detect_cms, extract, find_feeds, find_links, is_article
+
+from conftest import TRUTH, fetch
+
+ARTICLES = [(family, path) for family, t in TRUTH.items() for path in t["articles"]]
+NON_ARTICLES = [(family, path) for family, t in TRUTH.items() for path in t["non_articles"]]
+
+
+def get_article(portals, family: str, path: str):  # type: ignore[no-untyped-def]
+    base = portals[family].base
+    status, body, headers = fetch(base + path)
+    assert status == 200
+    return base, extract(body, base + path, headers.get("Content-Type"))
+
+
+@pytest.mark.parametrize(("family", "path"), ARTICLES)
+def test_article_fields(portals, family: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    truth = TRUTH[family]["articles"][path]
+    base, article = get_article(portals, family, path)
+    assert article is not None
+    assert article.title == truth["title"]
+    assert article.published == datetime.fromisoformat(truth["published"])
+    assert article.published.isoformat() == truth["published"]
+    assert article.author == truth["author"]
+    assert article.category == truth["category"]
+    assert article.url == base + truth["canonical"]
+    assert article.summary.startswith(truth["lead_start"])
+    assert article.body.startswith(truth["lead_start"])
+
+
+@pytest.mark.parametrize(("family", "path"), ARTICLES)
+def test_article_body(portals, family: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    truth = TRUTH[family]["articles"][path]
+    _, article = get_article(portals, family, path)
+    assert article is not None
+    for sentence in truth["body_contains"]:
+        assert sentence in article.body
+    for junk in truth["body_excludes"]:
+        assert junk not in article.body, junk
+    # Related-news titles of the same portal must not leak into the text.
+    for other_path, other in TRUTH[family]["articles"].items():
+        if other["title"] != truth["title"]:
+            assert other["title"] not in article.body
+    assert "\n" in article.body
+    assert all(line == line.strip() and line for line in article.body.split("\n"))
+
+
+@pytest.mark.parametrize(("family", "path"), NON_ARTICLES)
+def test_listings_tags_search_and_traps_are_not_articles(portals, family: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    base = portals[family].base
+    status, body, headers = fetch(base + path)
+    assert status == 200
+    assert extract(body, base + path, headers.get("Content-Type")) is None
+    assert not is_article(body, base + path, headers.get("Content-Type"))
+
+
+@pytest.mark.parametrize("family", [f for f in TRUTH if f != "generic"])
+def test_family_detected_on_articles_and_listings(portals, family: str) -> None:  # type: ignore[no-untyped-def]
+    base = portals[family].base
+    for path in [*TRUTH[family]["articles"], TRUTH[family]["non_articles"][1]]:
+        _, body, _ = fetch(base + path)
+        assert detect_cms(body, base + path) == family, path
+
+
+def test_generic_portal_is_not_mistaken_for_a_family(portals) -> None:  # type: ignore[no-untyped-def]
+    base = portals["generic"].base
+    for path in TRUTH["generic"]["articles"]:
+        _, body, _ = fetch(base + path)
+        assert detect_cms(body, base + path) == "generic"
+
+
+def test_windows_1258_page_served_with_its_label(portals) -> None:  # type: ignore[no-untyped-def]
+    path = "/news/ho-tro-phap-ly/tang-cuong-pho-bien-phap-luat-cho-doanh-nghiep-1203.html"
+    status, body, headers = fetch(portals["nukeviet"].base + path)
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=windows-1258"
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")
+    _, article = get_article(portals, "nukeviet", path)
+    assert article is not None and "đơn giản hoá thủ tục hành chính" in article.body
+
+
+def test_mislabelled_pages(portals) -> None:  # type: ignore[no-untyped-def]
+    sharepoint = "/noidung/tintuc/Pages/chi-tiet-tin-tuc.aspx?ItemID=102&l=Tintrongtinh&lv=11"
+    _, body, headers = fetch(portals["sharepoint"].base + sharepoint)
+    assert "utf-8" in headers["Content-Type"] and b"windows-1258" in body
+    generic = "/xac-dinh-nguoi-co-cong-p302.html"
+    _, body, headers = fetch(portals["generic"].base + generic)
+    assert "iso-8859-1" in headers["Content-Type"]
+    body.decode("utf-8")
+    for family, path in (("sharepoint", sharepoint), ("generic", generic)):
+        _, article = get_article(portals, family, path)
+        assert article is not None and article.title == TRUTH[family]["articles"][path]["title"]
+
+
+def test_server_basics(portals) -> None:  # type: ignore[no-untyped-def]
+    site = portals["dcs"]
+    status, robots, headers = fetch(site.base + "/robots.txt")
+    assert status == 200 and headers["Content-Type"].startswith("text/plain")
+    assert b"Crawl-delay:" in robots and b"Disallow:" in robots
+    assert fetch(site.base + "/khong-co-trang-nay.html")[0] == 404
+    status, _, headers = fetch(site.base + "/sitemap.xml")
+    assert status == 200 and headers["Content-Type"].startswith("application/xml")
+    etag = headers["ETag"]
+    assert fetch(site.base + "/sitemap.xml", {"If-None-Match": etag})[0] == 304
+    # The calendar never ends.
+    assert fetch(site.base + "/lich/thang-sau/thang-sau/thang-sau/thang-sau/")[0] == 200
+    assert "/robots.txt" in site.requests
+
+
+def test_liferay_session_path_parameter_serves_duplicate(portals) -> None:  # type: ignore[no-untyped-def]
+    base = portals["liferay"].base
+    plain = fetch(base + "/tin-tuc-su-kien")[1]
+    assert fetch(base + "/tin-tuc-su-kien;jsessionid=8F3A1C2B9D0E7F6A")[1] == plain
+
+
+def test_home_page_links_and_feeds(portals) -> None:  # type: ignore[no-untyped-def]
+    for family, site in portals.items():
+        _, body, _ = fetch(site.base + "/")
+        links = find_links(body, site.base + "/")
+        article_urls = {site.base + p for p in TRUTH[family]["articles"] if "/savefile/" not in p}
+        assert article_urls & set(links), family
+        assert all(link.startswith("http://127.0.0.1:") for link in links)
+        assert find_feeds(body, site.base + "/") == [site.base + "/rss.xml"]
