@@ -78,6 +78,7 @@ def import_(
     file: Annotated[Path, typer.Argument(help="JSONL or JSONL.gz file, one article per line.")],
     index: IndexOpt = None,
     restart: Annotated[bool, typer.Option(help="Ignore a checkpoint left by an interrupted import of this file.")] = False,
+    batch: Annotated[int, typer.Option(help="Articles per commit (and per checkpoint).", min=1)] = BATCH,
 ) -> None:
     """Index articles from a JSONL file (url, title, body, summary, published, source, author, category).
 
@@ -104,19 +105,19 @@ def import_(
     try:
         with _progress() as progress:
             task = progress.add_task("importing", total=None)
-            batch, last_line = [], start - 1
+            pending, last_line = [], start - 1
             for lineno, item in read_jsonl(file, start_line=start):
                 last_line = lineno
                 if isinstance(item, ArticleError):
                     bad.append((lineno, str(item)))
                     continue
-                batch.append(item)
-                if len(batch) >= BATCH:
-                    indexed += _commit(engine, batch, progress, task)
+                pending.append(item)
+                if len(pending) >= batch:
+                    indexed += _commit(engine, pending, progress, task)
                     _save_checkpoint(checkpoint, ident, last_line)
-                    batch = []
-            if batch:
-                indexed += _commit(engine, batch, progress, task)
+                    pending = []
+            if pending:
+                indexed += _commit(engine, pending, progress, task)
     except ImportFileError as e:
         raise fail(str(e), EXIT_FILE) from None
     except IndexError_ as e:

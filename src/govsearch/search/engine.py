@@ -90,7 +90,13 @@ class SearchEngine:
             if s is None:
                 s = self._searcher = self.store.ix.searcher()
             elif not s.up_to_date():
-                s = self._searcher = s.refresh()
+                try:
+                    s = s.refresh()
+                except TypeError:
+                    # Whoosh cannot refresh a searcher opened on an empty
+                    # index (it reuses a reader without segments): reopen
+                    s = self.store.ix.searcher()
+                self._searcher = s
             return s
 
     def search(self, query: str, *, limit: int = 10, page: int = 1,
