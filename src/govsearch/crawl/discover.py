@@ -1,0 +1,263 @@
+"""Finding URLs: links, feeds and rel=canonical in HTML; sitemaps; RSS/Atom.
+
+Also the careful bytes -> str step for HTML, because Vietnamese portals still
+serve windows-1258 and sometimes declare a charset their bytes do not use.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from urllib.parse import urljoin
+
+import lxml.etree as etree
+import lxml.html
+
+from .urls import try_canonicalize
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+_CT_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_.:-]+)", re.IGNORECASE)
+# Single-byte charsets decode any byte string without error, so a page that
+# says it is one of these but is valid UTF-8 is almost certainly UTF-8.
+_PERMISSIVE = {"latin-1", "iso8859-1", "cp1252", "cp1258", "iso8859-15", "ascii"}
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    import codecs
+    try:
+        return codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+
+
+def declared_charset(body: bytes, content_type: str = "") -> str | None:
+    """The charset from Content-Type, else from a <meta> in the first 4 KB."""
+    m = _CT_CHARSET.search(content_type or "")
+    if m and _codec(m.group(1)):
+        return _codec(m.group(1))
+    m2 = _META_CHARSET.search(body[:4096])
+    if m2:
+        return _codec(m2.group(1).decode("ascii", "ignore"))
+    return None
+
+
+def decode_html(body: bytes, content_type: str = "") -> str:
+    """Decode a page to NFC text.
+
+    Order: a BOM; valid UTF-8 when the declared charset is a permissive
+    single-byte one (or missing); the declared charset; windows-1258 as the
+    Vietnamese legacy fallback. NFC matters for windows-1258, which encodes
+    tone marks as separate combining characters.
+    """
+    if body.startswith(b"\xef\xbb\xbf"):
+        return unicodedata.normalize("NFC", body[3:].decode("utf-8", "replace"))
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return unicodedata.normalize("NFC", body.decode("utf-16", "replace"))
+    declared = declared_charset(body, content_type)
+    if declared is None or declared in _PERMISSIVE or declared == "utf-8":
+        try:
+            return unicodedata.normalize("NFC", body.decode("utf-8"))
+        except UnicodeDecodeError:
+            pass
+    if declared and declared != "utf-8":
+        try:
+            return unicodedata.normalize("NFC", body.decode(declared))
+        except UnicodeDecodeError:
+            pass
+    if declared == "utf-8":
+        # Declared UTF-8 with a few broken bytes: keep the rest.
+        return unicodedata.normalize("NFC", body.decode("utf-8", "replace"))
+    return unicodedata.normalize("NFC", body.decode("cp1258", "replace"))
+
+
+@dataclass(slots=True)
+class PageLinks:
+    links: list[str] = field(default_factory=list)     # canonical, in page order, unique
+    feeds: list[str] = field(default_factory=list)
+    canonical: str | None = None
+
+
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+
+
+def page_links(html: str | bytes, base_url: str) -> PageLinks:
+    """Links, advertised feeds and the rel=canonical URL of one page."""
+    out = PageLinks()
+    try:
+        doc = lxml.html.document_fromstring(html) if html else None
+    except (etree.ParserError, ValueError):
+        return out
+    if doc is None:
+        return out
+    base = base_url
+    for b in doc.iter("base"):
+        href = b.get("href")
+        if href:
+            base = urljoin(base_url, href.strip())
+        break
+    seen: set[str] = set()
+    for el in doc.iter("link"):
+        rel = (el.get("rel") or "").lower().split()
+        href = (el.get("href") or "").strip()
+        if not href:
+            continue
+        if "canonical" in rel and out.canonical is None:
+            out.canonical = try_canonicalize(urljoin(base, href))
+        elif "alternate" in rel and (el.get("type") or "").lower() in _FEED_TYPES:
+            feed = try_canonicalize(urljoin(base, href))
+            if feed and feed not in out.feeds:
+                out.feeds.append(feed)
+    for el in doc.iter("a", "area"):
+        href = (el.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+            continue
+        if "nofollow" in (el.get("rel") or "").lower():
+            continue
+        url = try_canonicalize(urljoin(base, href))
+        if url and url not in seen:
+            seen.add(url)
+            out.links.append(url)
+    return out
+
+
+# --- dates ----------------------------------------------------------------------------
+
+def parse_date(text: str | None) -> datetime | None:
+    """ISO 8601 (sitemaps, Atom) or RFC 822 (RSS); naive results are taken as UTC+7."""
+    if not text:
+        return None
+    text = text.strip()
+    dt: datetime | None
+    try:
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            dt = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        from govsearch.article import VIETNAM_TZ
+        dt = dt.replace(tzinfo=VIETNAM_TZ)
+    return dt
+
+
+def as_datetime(since: date | datetime | str | None) -> datetime | None:
+    if since is None:
+        return None
+    if isinstance(since, str):
+        parsed = parse_date(since)
+        if parsed is None:
+            raise ValueError(f"not a date: {since!r}")
+        return parsed
+    if isinstance(since, datetime):
+        return since if since.tzinfo else since.replace(tzinfo=timezone.utc)
+    from govsearch.article import VIETNAM_TZ
+    return datetime(since.year, since.month, since.day, tzinfo=VIETNAM_TZ)
+
+
+# --- sitemaps and feeds -----------------------------------------------------------------
+
+@dataclass(slots=True)
+class Entry:
+    url: str
+    date: datetime | None = None
+
+
+@dataclass(slots=True)
+class XmlDiscovery:
+    kind: str                                   # sitemap | sitemapindex | feed | unknown
+    entries: list[Entry] = field(default_factory=list)
+
+
+_MAX_XML = 50 * 1024 * 1024
+
+
+def _maybe_gunzip(body: bytes) -> bytes:
+    if body[:2] != b"\x1f\x8b":
+        return body
+    # Bounded decompression: a sitemap.xml.gz bomb must not eat memory.
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = d.decompress(body, _MAX_XML)
+    return out
+
+
+def _local(tag: object) -> str:
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+def parse_xml(body: bytes, base_url: str) -> XmlDiscovery:
+    """Recognise a sitemap, sitemap index, RSS or Atom document and list its URLs."""
+    data = _maybe_gunzip(body)
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser=parser)
+    except (etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is None:
+        return _plain_sitemap(data, base_url)
+    top = _local(root.tag)
+    if top in ("urlset", "sitemapindex"):
+        kind = "sitemap" if top == "urlset" else "sitemapindex"
+        out = XmlDiscovery(kind)
+        for item in root:
+            loc = lastmod = None
+            for child in item:
+                name = _local(child.tag)
+                if name == "loc":
+                    loc = (child.text or "").strip()
+                elif name == "lastmod":
+                    lastmod = child.text
+            url = try_canonicalize(urljoin(base_url, loc)) if loc else None
+            if url:
+                out.entries.append(Entry(url, parse_date(lastmod)))
+        return out
+    if top in ("rss", "rdf", "feed"):
+        out = XmlDiscovery("feed")
+        for item in root.iter():
+            name = _local(item.tag)
+            if name not in ("item", "entry"):
+                continue
+            link = None
+            when = None
+            for child in item:
+                cname = _local(child.tag)
+                if cname == "link":
+                    href = child.get("href")
+                    if href and (child.get("rel") in (None, "alternate")):
+                        link = href
+                    elif child.text and child.text.strip():
+                        link = child.text.strip()
+                elif cname == "guid" and link is None and (child.get("isPermaLink") or "true") == "true":
+                    if (child.text or "").startswith("http"):
+                        link = child.text.strip()
+                elif cname in ("pubdate", "published", "updated", "date") and when is None:
+                    when = parse_date(child.text)
+            url = try_canonicalize(urljoin(base_url, link)) if link else None
+            if url:
+                out.entries.append(Entry(url, when))
+        return out
+    return XmlDiscovery("unknown")
+
+
+def _plain_sitemap(data: bytes, base_url: str) -> XmlDiscovery:
+    """Sitemaps may also be plain text, one URL per line."""
+    text = data[:_MAX_XML].decode("utf-8", "replace")
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if lines and all(ln.startswith(("http://", "https://")) for ln in lines[:20]):
+        out = XmlDiscovery("sitemap")
+        for ln in lines:
+            url = try_canonicalize(ln)
+            if url:
+                out.entries.append(Entry(url))
+        return out
+    return XmlDiscovery("unknown")

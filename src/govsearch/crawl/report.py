@@ -1,0 +1,71 @@
+"""What a crawl tells its caller: progress while it runs, a summary at the end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlProgress:
+    """A snapshot handed to the `progress` callback a few times a second."""
+
+    pages_fetched: int
+    articles_indexed: int
+    errors: int
+    queue_length: int          # URLs due now that this run has not visited yet
+    not_modified: int = 0
+    hosts_active: int = 0
+    elapsed: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something a site did that the operator may want to know about.
+
+    kind is one of: unreachable, robots-disallow-all, robots-unavailable,
+    too-large, redirect-loop, too-many-redirects, http-error, timeout,
+    connection-error, extract-failed.
+    """
+
+    host: str
+    kind: str
+    detail: str
+    url: str = ""
+
+    def __str__(self) -> str:
+        where = f" ({self.url})" if self.url else ""
+        return f"{self.host}: {self.kind}: {self.detail}{where}"
+
+
+@dataclass(slots=True)
+class CrawlSummary:
+    pages_fetched: int = 0
+    articles_indexed: int = 0
+    errors: int = 0
+    queue_length: int = 0
+    not_modified: int = 0
+    unchanged: int = 0         # fetched again, same content hash: not re-indexed
+    skipped: int = 0           # robots-blocked, non-HTML, traps, older than --since
+    elapsed: float = 0.0
+    interrupted: bool = False
+    state_path: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages_fetched / self.elapsed if self.elapsed > 0 else 0.0
+
+    def problems_by_host(self) -> dict[str, list[Problem]]:
+        out: dict[str, list[Problem]] = {}
+        for p in self.problems:
+            out.setdefault(p.host, []).append(p)
+        return out
+
+    def lines(self) -> list[str]:
+        head = (f"{self.pages_fetched} pages fetched, {self.articles_indexed} articles indexed, "
+                f"{self.not_modified} not modified, {self.errors} errors, {self.queue_length} still queued "
+                f"in {self.elapsed:.1f}s" + (" (interrupted; run again to resume)" if self.interrupted else ""))
+        return [head, *(str(p) for p in self.problems)]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
