@@ -82,6 +82,35 @@ def corpus_for(docs_arg: int | None, sample: bool) -> tuple[Path, int | None]:
     return (CORPUS_SAMPLE if sample else CORPUS_FULL), docs_arg
 
 
+def provenance() -> dict[str, object]:
+    """Which govsearch code a result came from. The search core changes under
+    us while we measure, so each result file records the commit, whether
+    src/ had uncommitted edits, and a hash of the source files as loaded."""
+    import datetime
+    import hashlib
+    import subprocess
+
+    repo = BENCH_DIR.parent
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
+                                  timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    h = hashlib.sha256()
+    for f in sorted((repo / "src" / "govsearch").rglob("*.py")):
+        h.update(f.relative_to(repo).as_posix().encode())
+        h.update(f.read_bytes())
+    return {
+        "time_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "git_head": git("rev-parse", "--short", "HEAD"),
+        "src_uncommitted": bool(git("status", "--porcelain", "--", "src")),
+        "src_sha256": h.hexdigest()[:16],
+    }
+
+
 if __name__ == "__main__":
     import sys
 

@@ -43,7 +43,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from baselines import System, ensure_built, make_system
-from corpus import CORPUS_FULL, CORPUS_SAMPLE, OUT_DIR, Doc, load_docs
+from corpus import CORPUS_FULL, CORPUS_SAMPLE, OUT_DIR, Doc, load_docs, provenance
 
 K = 10
 # Summed title-IDF (natural log) a query window needs. On the 58k titles 14
@@ -326,11 +326,12 @@ def make_queries(docs: Sequence[Doc], n_targets: int = 300, n_special: int = 100
         got += 1
 
     # abbrev pool: the window must hold a whole UBND/HĐND/TP.HCM/MTTQ span.
+    # "TP HCM" dominates the corpus' titles, so the pool is stratified: one
+    # bucket per (abbreviation, direction), filled round-robin, so that
+    # HĐND -> Hội đồng nhân dân and Ủy ban nhân dân -> UBND get their say.
     rng = random.Random(seed + 2)
-    got = 0
+    buckets: dict[tuple[str, bool], list[Query]] = defaultdict(list)
     for i in pool(rng):
-        if got >= n_special:
-            break
         toks, breaks = _title_tokens(docs[i].title)
         if not _eligible(toks) or not tix.unique_title(i):
             continue
@@ -338,12 +339,20 @@ def make_queries(docs: Sequence[Doc], n_targets: int = 300, n_special: int = 100
         if not spans:
             continue
         s0, e0, repl = rng.choice(spans)
+        key = (canon(repl), e0 - s0 > 2)  # (family, long form written in the title)
+        if len(buckets[key]) >= n_special:
+            continue
         w = _pick_window(toks, breaks, rng, tix, must_cover=(s0, e0))
         if w is None or w[1] - w[0] == e0 - s0:  # the abbreviation alone is no known item
             continue
         words = toks[w[0] : s0] + [repl] + toks[e0 : w[1]]
-        queries.append(Query("abbrev", " ".join(words), docs[i].url, docs[i].title))
-        got += 1
+        buckets[key].append(Query("abbrev", " ".join(words), docs[i].url, docs[i].title))
+    taken = 0
+    for rnd in range(n_special):
+        for key in sorted(buckets):
+            if taken < n_special and rnd < len(buckets[key]):
+                queries.append(buckets[key][rnd])
+                taken += 1
 
     return queries
 
@@ -486,6 +495,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--special", type=int, default=100, help="targets for other_tone and abbrev each")
     p.add_argument("--rebuild", action="store_true", help="rebuild indexes even if present")
     a = p.parse_args(argv)
+    prov = provenance()  # now, before govsearch is imported: the code that will run
 
     corpus = CORPUS_SAMPLE if a.sample else CORPUS_FULL
     docs = load_docs(corpus, a.docs)
@@ -521,6 +531,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n".join(checks))
 
     result = {
+        "provenance": prov,
         "corpus": str(corpus), "docs": len(docs), "seed": a.seed, "k": K,
         "targets": a.targets, "special": a.special, "systems": systems,
         "table": table, "checks": checks,
@@ -528,7 +539,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     (a.out / f"relevance-{tag}.json").write_text(
         json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
-    (a.out / f"relevance-{tag}.md").write_text(md + "\n\n" + "\n".join(checks) + "\n", encoding="utf-8")
+    (a.out / f"relevance-{tag}.md").write_text(
+        f"{len(docs)} documents; govsearch code {prov}\n\n" + md + "\n\n" + "\n".join(checks) + "\n",
+        encoding="utf-8")
     if "govsearch" in systems:
         (a.out / f"relevance-failures-{tag}.md").write_text(
             failures_markdown(outcomes, docs, "govsearch"), encoding="utf-8")

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from baselines import BuildStats, ensure_built, make_system, path_size
-from corpus import CORPUS_FULL, CORPUS_SAMPLE, load_docs, raw_text_bytes
+from corpus import CORPUS_FULL, CORPUS_SAMPLE, load_docs, provenance, raw_text_bytes
 from relevance import K, Query, add_common_args, available_systems, make_queries
 
 # The targets.
@@ -66,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--reuse", action="store_true",
                    help="do not rebuild indexes already holding these documents (latency only)")
     a = p.parse_args(argv)
+    prov = provenance()  # now, before govsearch is imported: the code that will run
 
     corpus = CORPUS_SAMPLE if a.sample else CORPUS_FULL
     docs = load_docs(corpus, a.docs)
@@ -165,13 +166,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(md)
 
-    result = {"corpus": str(corpus), "docs": len(docs), "raw_text_bytes": raw,
+    result = {"provenance": prov, "corpus": str(corpus), "docs": len(docs), "raw_text_bytes": raw,
               "timed_queries": len(timed), "warmup_queries": len(warm),
               "query_kinds": dict(Counter(q.kind for q in timed)),
               "systems": rows, "checks": checks,
               "latencies_ms": lat}
     (a.out / f"speed-{tag}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
-    (a.out / f"speed-{tag}.md").write_text(md + "\n", encoding="utf-8")
+    (a.out / f"speed-{tag}.md").write_text(f"govsearch code {prov}\n\n" + md + "\n", encoding="utf-8")
     print(f"\nwrote {a.out}/speed-{tag}.json, .md")
     return 0
 
