@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
@@ -40,7 +41,10 @@ def is_chrome(tag: Tag) -> bool:
     """True for page furniture: header/nav/footer/aside tags or chrome-named classes."""
     if tag.name in ("nav", "footer", "aside", "header") and not tag.find(["h1"]):
         return True
-    return bool(_CHROME.search(_attrs(tag)))
+    if not _CHROME.search(_attrs(tag)):
+        return False
+    # A print view ("#print") or a "post-share"-named wrapper can hold the whole story: furniture is small.
+    return tag.find("h1") is None and len(tag.get_text(" ", strip=True)) < 1500
 
 
 def in_chrome(tag: Tag) -> bool:
@@ -169,6 +173,38 @@ def _teaser_share(root: Tag) -> float:
     return sum(len(text_of(b)) for b in best) / total
 
 
+def _has_headline(tag: Tag) -> bool:
+    return any(len(clean(a.get_text(" ")).split()) >= 4 for a in tag.find_all("a", href=True))
+
+
+def is_teaser(node: Tag) -> bool:
+    """True when node (or a close ancestor) is one of several same-kind blocks that each carry a headline link."""
+    if len(text_of(node)) > 800:
+        return False
+    for block in [node, *list(node.parents)[:2]]:
+        parent = block.parent
+        if parent is None or block.name in ("body", "html"):
+            break
+        kin = [c for c in parent.find_all(block.name, recursive=False) if _attrs(c) == _attrs(block)]
+        if len(kin) >= 2 and sum(_has_headline(c) for c in kin) >= 2 and _has_headline(block):
+            return True
+    return False
+
+
+def linked_headline(node: Tag, url: str) -> bool:
+    """True when node opens with a headline linking to another page: a lone teaser, not the story."""
+    if len(text_of(node)) > 800:
+        return False
+    for block in [node, *list(node.parents)[:2]]:
+        first = next((t for t in block.find_all(string=True) if t.strip()), None)
+        link = first.find_parent("a") if first is not None else None
+        if link is None or not any(p is block for p in link.parents) or not link.get("href"):
+            continue
+        if len(clean(link.get_text(" ")).split()) >= 6 and urljoin(url, str(link["href"])) != url:
+            return True
+    return False
+
+
 def looks_like_listing(root: Tag) -> bool:
     """True for a container of teaser items: many headline links, or repeated teaser blocks."""
     headlines = _headline_links(root)
@@ -178,7 +214,7 @@ def looks_like_listing(root: Tag) -> bool:
         return True
     if len(headlines) >= 3 and link_density(root) > 0.35:
         return True
-    return _teaser_share(root) > 0.6
+    return _teaser_share(root) > 0.6 or is_teaser(root)
 
 
 def stamp_candidates(soup: BeautifulSoup) -> list[tuple[Tag, DateMatch]]:

@@ -170,7 +170,7 @@ def run(profile: Profile, page: Page) -> Article | None:
     body_tag = _first(page, profile.body)
     if body_tag is None:
         body_tag = generic.find_main(page.soup)
-        if body_tag is None or generic.looks_like_listing(body_tag):
+        if body_tag is None or generic.looks_like_listing(body_tag) or generic.linked_headline(body_tag, page.url):
             return None
 
     date_tag = _first(page, profile.date)
