@@ -8,6 +8,7 @@ crawler did from the server's side.
 from __future__ import annotations
 
 import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -64,6 +65,16 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     site: "Site"
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # hostile handlers break their own sockets on purpose
+
+
+def reset_connection(h: Handler) -> None:
+    """Abort the TCP connection with an RST instead of answering."""
+    h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    h.close_connection = True
+    h.connection.close()
 
 
 @dataclass

@@ -125,6 +125,9 @@ class Crawler:
         self.hosts: dict[str, _Host] = {}
         self.dead: dict[str, str] = {}
         self.claimed: set[str] = set()
+        # URLs this run has finished (including redirect targets and
+        # rel=canonical aliases), so none is fetched twice in one run.
+        self.visited: set[str] = set()
         self.batch: list[tuple[str, Article]] = []
         self.batch_started = 0.0
         self.flush_lock = asyncio.Lock()
@@ -184,12 +187,17 @@ class Crawler:
         ))
 
     def _queue_length(self) -> int:
-        return self.state.count_due(time.time(), self.run_id, set(self.dead))
+        # Dead hosts' URLs count: they are still owed a visit by a later run.
+        return self.state.count_due(time.time(), self.run_id)
 
     def host_cap(self, h: _Host) -> int:
         if h.portal and h.portal.max_pages:
             return h.portal.max_pages
         return self.opts.host_cap or DEFAULT_HOST_CAP
+
+    def _record(self, url: str, **kw: Any) -> None:
+        self.state.record(url, **kw)
+        self.visited.add(url)
 
     # --- URL admission --------------------------------------------------------------------
 
@@ -341,6 +349,8 @@ class Crawler:
         key = host_key(url)
         if self.portal_for(key) is None:
             return "redirect-offsite"
+        if url in self.visited or url in self.claimed:
+            return "redirect-duplicate"  # the target is (being) crawled on its own
         h = self.host(key)
         robots = await self.robots_for(h, url)
         if robots is None or not robots.allowed(url):
@@ -358,7 +368,7 @@ class Crawler:
             if not robots.allowed(row.url):
                 self.summary.skipped += 1
                 with self.state.transaction():
-                    self.state.record(row.url, run=self.run_id, status="blocked", due=now + BLOCKED_RECHECK,
+                    self._record(row.url, run=self.run_id, status="blocked", due=now + BLOCKED_RECHECK,
                                       keep_validators=True)
                 return
             conditional: dict[str, str] = {}
@@ -385,7 +395,7 @@ class Crawler:
             h.failures = 0
             self.summary.not_modified += 1
             with self.state.transaction():
-                self.state.record(row.url, run=self.run_id, status="done", due=now + revisit,
+                self._record(row.url, run=self.run_id, status="done", due=now + revisit,
                                   http_status=304, keep_validators=True)
             return
         if res.problem or not (200 <= res.status < 300):
@@ -449,7 +459,7 @@ class Crawler:
         with self.state.transaction():
             self.add_new(new)
             status = "pending" if pending else "done"
-            self.state.record(row.url, run=self.run_id, status=status, due=now + revisit, kind=kind,
+            self._record(row.url, run=self.run_id, status=status, due=now + revisit, kind=kind,
                               http_status=res.status, etag=etag, last_modified=last_mod,
                               content_hash=content_hash)
             # Aliases (redirect target, rel=canonical) count as visited too, so
@@ -462,7 +472,7 @@ class Crawler:
                 if self.portal_for(host_key(alias)) is None:
                     continue
                 self.state.ensure_row(alias, host_key(alias), kind, row.depth)
-                self.state.record(alias, run=self.run_id, status="done", due=now + revisit, kind=kind,
+                self._record(alias, run=self.run_id, status="done", due=now + revisit, kind=kind,
                                   http_status=res.status, etag=etag, last_modified=last_mod,
                                   content_hash=content_hash)
             if pending:
@@ -489,7 +499,9 @@ class Crawler:
             h.failures += 1
             if problem == "unreachable" and h.failures >= HOST_FAILURE_LIMIT:
                 self.mark_dead(h, res.detail)
-        if problem == "not-html" or problem in ("redirect-offsite", "redirect-blocked"):
+        if problem == "redirect-duplicate":
+            status, due, report = "done", now + self.opts.revisit.get(row.kind, DAY), False
+        elif problem == "not-html" or problem in ("redirect-offsite", "redirect-blocked"):
             status, due, report = "skipped", now + SKIPPED_RECHECK, False
             self.summary.skipped += 1
         elif problem == "too-large":
@@ -503,7 +515,7 @@ class Crawler:
             detail = res.detail or (f"HTTP {res.status}" if res.status else problem)
             self.problem(h.key, problem, detail, row.url)
         with self.state.transaction():
-            self.state.record(row.url, run=self.run_id, status=status, due=due,
+            self._record(row.url, run=self.run_id, status=status, due=due,
                               http_status=res.status or None, error=f"{problem}: {res.detail}",
                               keep_validators=True)
 
@@ -622,7 +634,7 @@ class Crawler:
                         wake = min(wake, ready_in)
                         continue
                     row = h.queue.popleft()
-                    if row.url in self.claimed:
+                    if row.url in self.claimed or row.url in self.visited:
                         continue
                     self.claimed.add(row.url)
                     h.inflight += 1
