@@ -19,6 +19,12 @@ from govsearch.crawl.urls import canonicalize, trap_reason
     ("https://a.vn/tin-tức/bài viết.html", "https://a.vn/tin-t%E1%BB%A9c/b%C3%A0i%20vi%E1%BA%BFt.html"),
     ("https://a.vn/tin-t%E1%BB%A9c", "https://a.vn/tin-t%E1%BB%A9c"),
     ("https://A.VN./x", "https://a.vn/x"),
+    # Liferay back-links and CSRF tokens, Oracle ADF window state
+    ("https://thainguyen.gov.vn/tin-tuc/-/asset_publisher/L0n/content/bai-viet?redirect=https%3A%2F%2Fthainguyen.gov.vn%2Fx"
+     "&_com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet_INSTANCE_L0n_redirect=%2Fy",
+     "https://thainguyen.gov.vn/tin-tuc/-/asset_publisher/L0n/content/bai-viet"),
+    ("https://quangnam.gov.vn/webcenter/portal/ubnd/pages_tin-tuc/chi-tiet?dDocName=PORTAL512708&_afrLoop=123"
+     "&_adf.ctrl-state=abc_4", "https://quangnam.gov.vn/webcenter/portal/ubnd/pages_tin-tuc/chi-tiet?dDocName=PORTAL512708"),
     # NukeViet print view is an alias of the article
     ("https://hotropldn.thainguyen.gov.vn/news/savefile/chu-truong-chinh-sach/thai-nguyen-2050.html",
      "https://hotropldn.thainguyen.gov.vn/news/chu-truong-chinh-sach/thai-nguyen-2050.html"),

@@ -22,7 +22,14 @@ TRACKING_PARAMS = frozenset({
 })
 TRACKING_PREFIXES = ("utm_",)
 # Session identifiers make one page look like infinitely many.
-SESSION_PARAMS = frozenset({"jsessionid", "phpsessid", "sid", "sessionid", "aspsessionid", "cfid", "cftoken"})
+SESSION_PARAMS = frozenset({
+    "jsessionid", "phpsessid", "sid", "sessionid", "aspsessionid", "cfid", "cftoken",
+    # Liferay CSRF tokens and Oracle ADF (WebCenter) window/loop state.
+    "p_auth", "p_p_auth", "_afrloop", "_adf.ctrl-state", "_afrwindowmode", "_afrwindowid",
+})
+# "Back" links (Liferay appends the page you came from to every article link):
+# one article would otherwise get as many URLs as there are pages linking to it.
+_BACKLINK_SUFFIXES = ("redirect", "backurl")
 
 _PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid)=[^/?#]*", re.IGNORECASE)
 # NukeViet's news module serves the same article under /savefile/ (a print and
@@ -33,7 +40,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 def _drop_param(name: str) -> bool:
     low = name.lower()
-    return low in TRACKING_PARAMS or low in SESSION_PARAMS or low.startswith(TRACKING_PREFIXES)
+    return (low in TRACKING_PARAMS or low in SESSION_PARAMS or low.startswith(TRACKING_PREFIXES)
+            or low.endswith(_BACKLINK_SUFFIXES))
 
 
 def canonicalize(url: str) -> str:
@@ -88,7 +96,7 @@ def host_key(url: str) -> str:
 
 MAX_URL_LENGTH = 400
 MAX_PATH_SEGMENTS = 12
-MAX_QUERY_PARAMS = 8
+MAX_QUERY_PARAMS = 12  # Liferay portlet URLs legitimately carry several p_p_* parameters
 
 _SEARCH_PATH = re.compile(r"/(?:search|tim-?kiem|timkiem|ket-qua-tim-kiem)(?:[/.?]|$)", re.IGNORECASE)
 _SEARCH_PARAMS = frozenset({"q", "query", "keyword", "keywords", "key", "tukhoa", "search", "s", "k"})
