@@ -160,6 +160,25 @@ def speed(extractor: Extractor, samples: list[Sample], runs: int) -> float:
     return statistics.median(rates)
 
 
+def load_shared_pages() -> list[Sample]:
+    """The complete real article pages in shared/pages (title and stamp read by hand), if present."""
+    index = ROOT.parent / "shared" / "pages" / "index.tsv"
+    if not index.exists():
+        return []
+    import csv
+
+    samples = []
+    with open(index, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            if not (row["file"].startswith("html/") and row["complete"].startswith("yes")):
+                continue
+            stamp = row["date"].split("datetime=")[1].rstrip(")")
+            published = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S%z").isoformat()
+            truth = {"title": row["title"], "published": published, "body_text": row["first_sentence"]}
+            samples.append(Sample(row["url"], (index.parent / row["file"]).read_bytes(), "", truth))
+    return samples
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed passes over all pages (median reported)")
@@ -182,6 +201,27 @@ def main() -> None:
         rate = speed(extractor, samples, args.runs)
         print(f"{name:<22}{s['title']:>9.1f}{s['date']:>9.1f}{s['day']:>8.1f}{s['f1']:>9.3f}"
               f"{s['rejected']:>12.1f}{rate:>10.1f}")
+    real = load_shared_pages()
+    if real:
+        # Only the first sentence is known for these, so the text score is its recall, not F1.
+        print(f"\nreal pages from shared/pages ({len(real)} complete newspaper articles, hand-read title and stamp)")
+        print(f"{'system':<22}{'title %':>9}{'date %':>9}{'day %':>8}{'lead found %':>14}")
+        for name, extractor in systems:
+            title = date = day = found = 0
+            for sample in real:
+                result = extractor(sample)
+                if result is None:
+                    continue
+                want = datetime.fromisoformat(sample.truth["published"])  # type: ignore[index]
+                got = result.published
+                if got is not None and got.tzinfo is None:
+                    got = got.replace(tzinfo=want.tzinfo)
+                title += result.title == sample.truth["title"]  # type: ignore[index]
+                date += got == want
+                day += got is not None and got.date() == want.date()
+                found += " ".join(sample.truth["body_text"].split()) in " ".join(result.body.split())  # type: ignore[index]
+            n = len(real)
+            print(f"{name:<22}{100 * title / n:>9.1f}{100 * date / n:>9.1f}{100 * day / n:>8.1f}{100 * found / n:>14.1f}")
 
 
 if __name__ == "__main__":

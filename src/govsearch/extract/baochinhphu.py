@@ -11,7 +11,7 @@ def _matches(page: Page) -> bool:
     host = page.host
     if host.endswith("baochinhphu.vn") or host.endswith("chinhphu.vn"):
         return True
-    return page.has("[data-role=publishdate]") or page.has(".detail-content.afcbc-body") or page.has(".box-stream-item")
+    return page.has_class("afcbc-body") or page.has_class("box-stream-item") or page.soup.find(attrs={"data-role": "publishdate"}) is not None
 
 
 BAOCHINHPHU = Profile(

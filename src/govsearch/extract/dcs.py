@@ -10,7 +10,7 @@ from .profile import Page, Profile
 def _matches(page: Page) -> bool:
     if page.host.endswith("dcs.vn"):
         return True
-    return page.has(".post-detail .post-time") or page.has(".post-list .post-item .post-time")
+    return page.has_class("post-detail", "post-time") or page.has_class("post-list", "post-item", "post-time")
 
 
 DCS = Profile(

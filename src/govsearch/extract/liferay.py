@@ -10,9 +10,9 @@ from .profile import Page, Profile
 def _matches(page: Page) -> bool:
     if "liferay" in page.generator.lower() or "/-/asset_publisher/" in page.url or "/-/" in page.url:
         return True
-    if page.has("[class*=portlet-boundary]") or page.has(".journal-content-article"):
+    if page.has_class("portlet-boundary") or page.has_class("journal-content-article"):
         return True
-    return any("Liferay" in (s.string or "") for s in page.soup.find_all("script", limit=40))
+    return "Liferay" in page.scripts
 
 
 LIFERAY = Profile(

@@ -18,9 +18,9 @@ def _matches(page: Page) -> bool:
     generator = page.generator.lower()
     if "nukeviet" in generator or "netsite" in generator:
         return True
-    if page.has("#news-bodyhtml") or page.has(".news_column"):
+    if "news-bodyhtml" in page.ids or page.has_class("news_column"):
         return True
-    return any("nv_base_siteurl" in (s.string or "") for s in page.soup.find_all("script", limit=40))
+    return "nv_base_siteurl" in page.scripts
 
 
 NUKEVIET = Profile(

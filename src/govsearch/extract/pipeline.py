@@ -46,9 +46,10 @@ def strip_lead_prefix(text: str) -> str:
 
 
 def _first(page: Page, selectors: tuple[str, ...]) -> Tag | None:
+    """The first element matched by selectors that has text (or a machine-readable datetime)."""
     for selector in selectors:
         tag = page.soup.select_one(selector)
-        if tag is not None and clean(tag.get_text(" ")) or (tag is not None and tag.get("datetime")):
+        if tag is not None and (clean(tag.get_text(" ")) or tag.get("datetime")):
             return tag
     return None
 
@@ -78,8 +79,10 @@ def canonical_of(page: Page) -> str:
 
 def breadcrumb_of(page: Page, profile: Profile) -> str:
     """The most specific breadcrumb entry that is not "Trang chủ"."""
-    for selector in (*profile.breadcrumb, ".breadcrumb", ".breadcrumbs", "[class*=breadcrumb]", "nav[aria-label]"):
-        tag = page.soup.select_one(selector)
+    named = sorted(c for c in page.classes if "breadcrumb" in c.lower())
+    trails = [page.soup.select_one(selector) for selector in profile.breadcrumb]
+    trails += [page.soup.find(class_=name) for name in named]
+    for tag in trails:
         if tag is None:
             continue
         items = [clean(a.get_text(" ")) for a in tag.find_all(["a", "li", "span"]) if clean(a.get_text(" "))]

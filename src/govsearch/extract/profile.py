@@ -40,6 +40,28 @@ class Page:
                 return str(tag["content"])
         return ""
 
+    @cached_property
+    def classes(self) -> frozenset[str]:
+        """Every class name used on the page (one pass, so fingerprints need no CSS matching)."""
+        found: set[str] = set()
+        for tag in self.soup.find_all(class_=True):
+            value = tag.get("class")
+            found.update(value if isinstance(value, list) else str(value).split())
+        return frozenset(found)
+
+    @cached_property
+    def ids(self) -> frozenset[str]:
+        return frozenset(str(tag["id"]) for tag in self.soup.find_all(id=True))
+
+    @cached_property
+    def scripts(self) -> str:
+        """Inline script text, where CMS globals (Liferay, nv_base_siteurl, _spPageContextInfo) show."""
+        return "\n".join(s.string or "" for s in self.soup.find_all("script", limit=60))
+
+    def has_class(self, *names: str) -> bool:
+        """True when every one of names is a class somewhere on the page."""
+        return all(name in self.classes for name in names)
+
     def has(self, selector: str) -> bool:
         return self.soup.select_one(selector) is not None
 

@@ -10,7 +10,9 @@ from .profile import Page, Profile
 def _matches(page: Page) -> bool:
     if "sharepoint" in page.generator.lower() or "/pages/" in page.url.lower() and ".aspx" in page.url.lower():
         return True
-    return page.has(".ms-rtestate-field") or page.has("#s4-workspace") or page.has("[id^=ctl00_PlaceHolderMain]")
+    if page.has_class("ms-rtestate-field") or "s4-workspace" in page.ids or "_spPageContextInfo" in page.scripts:
+        return True
+    return any(i.startswith("ctl00_PlaceHolderMain") for i in page.ids)
 
 
 SHAREPOINT = Profile(
