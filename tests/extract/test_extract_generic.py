@@ -121,3 +121,30 @@ def test_title_from_title_tag_without_site_name_when_no_heading() -> None:
 def test_empty_or_tiny_pages_are_not_articles() -> None:
     assert extract("", "http://huyen.gov.vn/") is None
     assert extract("<html><body><h1>Trang chủ</h1><p>Xin chào</p></body></html>".encode(), "http://huyen.gov.vn/") is None
+
+
+def test_xhtml_with_bare_text_and_br_breaks() -> None:
+    html = ('<?xml version="1.0" encoding="utf-8"?><!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml">'
+            "<head><title>Hội nghị sơ kết sáu tháng đầu năm - Cổng TTĐT</title></head><body>"
+            f"<h1>Hội nghị sơ kết sáu tháng đầu năm</h1><div>{PROSE}<br/>{PROSE}<br/><br/>Kết thúc hội nghị.</div>"
+            "</body></html>")
+    for data in (html, html.encode("utf-8")):
+        article = extract(data, "http://huyen.gov.vn/tin/a-1.html")
+        assert article is not None
+        assert article.body.split("\n") == [PROSE, PROSE, "Kết thúc hội nghị."]
+
+
+def test_old_table_layout_portal() -> None:
+    html = ("<html><head><title>Hội nghị sơ kết sáu tháng đầu năm</title></head><body><table>"
+            "<tr><td colspan=2><a href='/'>Trang chủ</a> | <a href='/gioi-thieu'>Giới thiệu</a></td></tr>"
+            "<tr><td width=200><a href='/tin/b-2.html'>Huyện tổ chức hội nghị tổng kết năm cũ</a><br>"
+            "<a href='/tin/c-3.html'>Huyện tiếp đoàn công tác của tỉnh về làm việc</a></td>"
+            f"<td><font size=4><b>Hội nghị sơ kết sáu tháng đầu năm</b></font><br><i>Cập nhật: 08:05, 03/03/2023</i>"
+            f"<p>{PROSE}</p><p>{PROSE}</p><p align=right><b>Nguyễn Văn An</b></p></td></tr></table></body></html>")
+    article = extract(html, "http://huyen.gov.vn/tin/a-1.html")
+    assert article is not None
+    assert article.title == "Hội nghị sơ kết sáu tháng đầu năm"
+    assert article.published == datetime(2023, 3, 3, 8, 5, tzinfo=VN)
+    assert article.author == "Nguyễn Văn An"
+    assert "Huyện tổ chức hội nghị tổng kết năm cũ" not in article.body
+    assert article.body.split("\n") == [PROSE, PROSE]

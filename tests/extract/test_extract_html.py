@@ -101,6 +101,8 @@ def test_canonical_falls_back_to_og_url_then_url() -> None:
         ("TCCS - Công cuộc đổi mới", "Công cuộc đổi mới"),
         ("Sáng nay - 23/9, Đại hội khai mạc", "Sáng nay - 23/9, Đại hội khai mạc"),
         ("UBND tỉnh - cơ quan hành chính", "UBND tỉnh - cơ quan hành chính"),
+        ("HĐND - UBND tỉnh tổ chức hội nghị", "HĐND - UBND tỉnh tổ chức hội nghị"),
+        ("TTXVN - Chiều 5/1", "Chiều 5/1"),
     ],
 )
 def test_strip_lead_prefix(lead: str, expected: str) -> None:

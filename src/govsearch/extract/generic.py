@@ -122,7 +122,9 @@ def find_main(soup: BeautifulSoup) -> Tag | None:
         if length < 25:
             continue
         weight = 1.0 + min(3.0, length / 100)
-        for depth, ancestor in enumerate(block.parents):
+        # A <div>/<td> of bare text with <br> breaks is itself the container; a <p> is scored to its parents.
+        chain = [block, *block.parents] if block.name in ("div", "td") else list(block.parents)
+        for depth, ancestor in enumerate(chain):
             if ancestor.name in ("body", "html", "[document]") or depth > 2:
                 break
             nodes[id(ancestor)] = ancestor
@@ -191,9 +193,11 @@ def is_teaser(node: Tag) -> bool:
     return False
 
 
-def linked_headline(node: Tag, url: str) -> bool:
+def linked_headline(node: Tag, url: str, title: str = "") -> bool:
     """True when node opens with a headline linking to another page: a lone teaser, not the story."""
-    if len(text_of(node)) > 800:
+    text = text_of(node)
+    # The story's own headline inside the container means the container is the story.
+    if len(text) > 800 or (title and title in text):
         return False
     for block in [node, *list(node.parents)[:2]]:
         first = next((t for t in block.find_all(string=True) if t.strip()), None)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterator
 from urllib.parse import urljoin, urldefrag
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag, XMLParsedAsHTMLWarning
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", re.IGNORECASE)
@@ -84,8 +85,10 @@ def to_text(html: str | bytes, content_type: str | None = None) -> str:
 
 
 def parse(html: str | bytes, content_type: str | None = None) -> BeautifulSoup:
-    """A BeautifulSoup tree built by lxml."""
-    return BeautifulSoup(to_text(html, content_type), "lxml")
+    """A BeautifulSoup tree built by lxml (XHTML with an XML declaration is still HTML here)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(to_text(html, content_type), "lxml")
 
 
 def clean(text: str) -> str:

@@ -40,9 +40,16 @@ _BOILERPLATE_LINE = re.compile(
 _MIN_BODY_CHARS = 120
 
 
+# Bodies that open sentences ("HĐND - UBND tỉnh ..."), not agencies that sign them.
+_NOT_CREDITS = frozenset("UBND HĐND MTTQ BCH BTV TAND VKSND CAND QĐND ĐBQH BHXH".split())
+
+
 def strip_lead_prefix(text: str) -> str:
     """The lead without its agency credit ("CTTĐT - ", "(Chinhphu.vn) - ")."""
-    return _LEAD_PREFIX.sub("", text, count=1).strip()
+    m = _LEAD_PREFIX.match(text)
+    if m is None or m.group(0).strip(" -–—:").replace("Ð", "Đ") in _NOT_CREDITS:
+        return text.strip()
+    return text[m.end():].strip()
 
 
 def _first(page: Page, selectors: tuple[str, ...]) -> Tag | None:
@@ -173,7 +180,7 @@ def run(profile: Profile, page: Page) -> Article | None:
     body_tag = _first(page, profile.body)
     if body_tag is None:
         body_tag = generic.find_main(page.soup)
-        if body_tag is None or generic.looks_like_listing(body_tag) or generic.linked_headline(body_tag, page.url):
+        if body_tag is None or generic.looks_like_listing(body_tag) or generic.linked_headline(body_tag, page.url, title):
             return None
 
     date_tag = _first(page, profile.date)
