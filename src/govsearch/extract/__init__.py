@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
-from bs4 import Tag
-
 from ..article import Article
 from .baochinhphu import BAOCHINHPHU
 from .dates import find_datetimes, is_clock, parse_vietnamese_datetime
@@ -18,7 +16,8 @@ from .generic import GENERIC
 from .html import decode_html, iter_hrefs, parse
 from .liferay import LIFERAY
 from .nukeviet import NUKEVIET
-from .pipeline import canonical_of, declines, knows_template, run, strip_lead_prefix
+from .fields import canonical_of, strip_lead_prefix
+from .pipeline import declines, knows_template, run
 from .profile import Page, Profile
 from .sharepoint import SHAREPOINT
 

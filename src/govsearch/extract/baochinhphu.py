@@ -11,7 +11,9 @@ def _matches(page: Page) -> bool:
     host = page.host
     if host.endswith("baochinhphu.vn") or host.endswith("chinhphu.vn"):
         return True
-    return page.has_class("afcbc-body") or page.has_class("box-stream-item") or page.soup.find(attrs={"data-role": "publishdate"}) is not None
+    if page.has_class("afcbc-body") or page.has_class("box-stream-item"):
+        return True
+    return page.soup.find(attrs={"data-role": "publishdate"}) is not None
 
 
 BAOCHINHPHU = Profile(
@@ -26,5 +28,7 @@ BAOCHINHPHU = Profile(
     drop=(".detail-related", ".box-related", ".VCSortableInPreviewMode[type=RelatedNews]", ".detail-tag"),
     listing_items=(".box-stream-item", ".box-category-item"),
     # Story URLs end in an 18-digit id and .htm; topic pages are plain slugs with .html.
-    not_article_url=re.compile(r"^/(?![^/]*-\d{15,}\.htm$)[a-z0-9-]+(?:/trang-\d+)?\.html?$|/timeline/|/tim-kiem", re.I),
+    not_article_url=re.compile(
+        r"^/(?![^/]*-\d{15,}\.htm$)[a-z0-9-]+(?:/trang-\d+)?\.html?$|/timeline/|/tim-kiem", re.I
+    ),
 )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from bs4 import Tag
 
 from ..article import Article
 from . import generic
-from .dates import DateMatch, find_datetimes, is_clock
+from .dates import DateMatch
+from .fields import (author_from, breadcrumb_of, canonical_of, captions_in, date_from, is_boilerplate_line,
+                     looks_like_byline, strip_author_label, strip_lead_prefix)
 from .html import clean, paragraphs, strip_noise
 from .profile import Page, Profile
 
@@ -20,36 +23,21 @@ LISTING_PATH = re.compile(
     re.I,
 )
 LISTING_QUERY = re.compile(r"(?:^|&)(?:q|k|keyword|keywords|tukhoa|searchtext|page|pageindex|trang)=", re.I)
-
-# "CTTĐT - ", "(Chinhphu.vn) - ", "VNTN - ", "(PLO)- ", "(ĐCSVN) - ": agency credits before the lead.
-_LEAD_PREFIX = re.compile(
-    r"^\s*(?:\([^()\s]{2,24}\)|[A-ZĐÐ][A-ZĐÐ.&]{1,11}(?:\s*\([^()]{1,20}\))?)\s*[-–—:]\s*(?=\S)"
-)
-_AUTHOR_LABEL = re.compile(
-    r"^(?:tác giả(?: bài viết)?|người viết|bài(?:,| và)? ảnh|tin(?:,| và)? ảnh|bài|tin)\s*:\s*", re.I
-)
-_BYLINE = re.compile(r"^[A-ZĐÐÀ-Ỹ][\wÀ-ỹĐđ.]*(?:[ ]+(?:-[ ]+)?[A-ZĐÐÀ-Ỹ][\wÀ-ỹĐđ.]*){1,5}$")
-# Toolbar words, skip links and counters that leak into article containers as whole lines.
-_BOILERPLATE_LINE = re.compile(
-    r"^(?:truy cập nội dung luôn|bỏ qua nội dung|xem cỡ chữ|cỡ chữ|đọc bài viết|nghe bài viết|in|in bài|"
-    r"in trang|gửi email|gửi bài viết|chia sẻ|lưu|lưu bài viết|bản in|quay lại|về đầu trang|"
-    r"(?:đã xem|lượt xem|số lượt xem|lượt đọc)\s*:?\s*[\d.,]+|[\d.,]+\s*lượt xem|"
-    r"tin liên quan|tin khác|các tin khác|bài viết liên quan)\s*[:|]?$",
-    re.I,
-)
 _MIN_BODY_CHARS = 120
 
 
-# Bodies that open sentences ("HĐND - UBND tỉnh ..."), not agencies that sign them.
-_NOT_CREDITS = frozenset("UBND HĐND MTTQ BCH BTV TAND VKSND CAND QĐND ĐBQH BHXH".split())
+@dataclass
+class Located:
+    """Where each field sits on the page, before the body container is cleaned."""
 
-
-def strip_lead_prefix(text: str) -> str:
-    """The lead without its agency credit ("CTTĐT - ", "(Chinhphu.vn) - ")."""
-    m = _LEAD_PREFIX.match(text)
-    if m is None or m.group(0).strip(" -–—:").replace("Ð", "Đ") in _NOT_CREDITS:
-        return text.strip()
-    return text[m.end():].strip()
+    title: str
+    title_tag: Tag | None
+    body_tag: Tag
+    stamp: DateMatch | None
+    date_tag: Tag | None
+    author_tag: Tag | None
+    lead_tag: Tag | None
+    outside_captions: list[str]
 
 
 def _first(page: Page, selectors: tuple[str, ...]) -> Tag | None:
@@ -59,96 +47,6 @@ def _first(page: Page, selectors: tuple[str, ...]) -> Tag | None:
         if tag is not None and (clean(tag.get_text(" ")) or tag.get("datetime")):
             return tag
     return None
-
-
-def canonical_of(page: Page) -> str:
-    """rel=canonical, else og:url, resolved; a canonical pointing at a site root is ignored."""
-    candidates = []
-    for link in page.soup.find_all("link", href=True):
-        rel = link.get("rel") or []
-        if "canonical" in [r.lower() for r in (rel if isinstance(rel, list) else [rel])]:
-            candidates.append(str(link["href"]))
-    candidates.append(page.meta("og:url"))
-    own_path = urlsplit(page.url).path
-    for href in candidates:
-        href = href.strip()
-        if not href:
-            continue
-        absolute = urljoin(page.url, href)
-        if not absolute.startswith(("http://", "https://")):
-            continue
-        # Templates that stamp the home page as every page's canonical would merge the whole site.
-        if urlsplit(absolute).path in ("", "/") and own_path not in ("", "/"):
-            continue
-        return absolute
-    return page.url
-
-
-def breadcrumb_of(page: Page, profile: Profile) -> str:
-    """The most specific breadcrumb entry that is not "Trang chủ"."""
-    named = sorted(c for c in page.classes if "breadcrumb" in c.lower())
-    trails = [page.soup.select_one(selector) for selector in profile.breadcrumb]
-    trails += [page.soup.find(class_=name) for name in named]
-    for tag in trails:
-        if tag is None:
-            continue
-        items = [clean(a.get_text(" ")) for a in tag.find_all(["a", "li", "span"]) if clean(a.get_text(" "))]
-        items = [i for i in items if i.lower() not in ("trang chủ", "home", "trang chu", ">", "»", "/")]
-        if items:
-            # The last link is the category; a trailing non-link crumb is usually the title itself.
-            links = [clean(a.get_text(" ")) for a in tag.find_all("a") if clean(a.get_text(" "))]
-            links = [i for i in links if i.lower() not in ("trang chủ", "home")]
-            return links[-1] if links else items[-1]
-    return _breadcrumb_by_shape(page)
-
-
-def _breadcrumb_by_shape(page: Page) -> str:
-    """A short run of links from "Trang chủ" joined by », > or /: a breadcrumb without a class name."""
-    for home in page.soup.find_all("a", string=re.compile(r"^\s*trang chủ\s*$", re.I)):
-        for trail in list(home.parents)[:2]:
-            links = [clean(a.get_text(" ")) for a in trail.find_all("a")]
-            text = clean(trail.get_text(" "))
-            if 2 <= len(links) <= 5 and len(text) < 160 and re.search(r"[»>›/→]", text):
-                return links[-1]
-    return ""
-
-
-def _date_from(tag: Tag) -> DateMatch | None:
-    for attr in ("datetime", "content", "data-time", "title"):
-        value = tag.get(attr)
-        if value:
-            hits = find_datetimes(str(value))
-            if hits:
-                return hits[0]
-    text = clean(tag.get_text(" "))
-    if is_clock(text):
-        return None
-    hits = find_datetimes(text)
-    return hits[0] if hits else None
-
-
-def _author_from(tag: Tag) -> str:
-    text = clean(tag.get_text(" "))
-    return _AUTHOR_LABEL.sub("", text).strip(" -–:")
-
-
-def _looks_like_byline(line: str) -> bool:
-    line = _AUTHOR_LABEL.sub("", line)
-    return 3 <= len(line) <= 48 and not line.endswith((".", ":", "!", "?")) and bool(_BYLINE.match(line))
-
-
-def _captions(root: Tag) -> set[str]:
-    found = set()
-    for tag in root.find_all(["figcaption", "caption"]):
-        found.add(clean(tag.get_text(" ")))
-    for tag in root.find_all(class_=re.compile(r"caption|image-desc|img-desc|chuthich", re.I)):
-        found.add(clean(tag.get_text(" ")))
-    for table in root.find_all("table"):
-        if table.find("img") is not None:
-            for cell in table.find_all(["td", "th"]):
-                if cell.find("img") is None:
-                    found.add(clean(cell.get_text(" ")))
-    return {c for c in found if c}
 
 
 def declines(profile: Profile, page: Page) -> bool:
@@ -166,11 +64,8 @@ def knows_template(profile: Profile, page: Page) -> bool:
     return any(page.soup.select_one(selector) is not None for selector in profile.body)
 
 
-def run(profile: Profile, page: Page) -> Article | None:
-    """Extract an Article with profile's selectors; None for pages without article text (mutates page)."""
-    strip_noise(page.soup)
-    category = breadcrumb_of(page, profile)
-
+def locate(profile: Profile, page: Page) -> Located | None:
+    """Find every field's element: profile selectors first, generic finders for what they leave open."""
     title_tag = _first(page, profile.title)
     if title_tag is not None:
         title = clean(title_tag.get_text(" "))
@@ -180,65 +75,91 @@ def run(profile: Profile, page: Page) -> Article | None:
     body_tag = _first(page, profile.body)
     if body_tag is None:
         body_tag = generic.find_main(page.soup)
-        if body_tag is None or generic.looks_like_listing(body_tag) or generic.linked_headline(body_tag, page.url, title):
+        if body_tag is None or generic.looks_like_listing(body_tag):
+            return None
+        if generic.linked_headline(body_tag, page.url, title):
             return None
 
     date_tag = _first(page, profile.date)
-    stamp = _date_from(date_tag) if date_tag is not None else None
+    stamp = date_from(date_tag) if date_tag is not None else None
     if stamp is None:
         stamp, date_tag = generic.find_date(page, title_tag, body_tag)
 
     author_tag = _first(page, profile.author)
     if author_tag is None and not profile.author:
         author_tag = generic.find_author(page, body_tag)
-    author = _author_from(author_tag) if author_tag is not None else ""
-
     lead_tag = _first(page, profile.lead)
     if lead_tag is None and not profile.lead:
         lead_tag = generic.find_lead(page, body_tag)
-    lead_raw = clean(lead_tag.get_text(" ")) if lead_tag is not None else ""
-    outside_captions = [clean(t.get_text(" ")) for sel in profile.captions for t in page.soup.select(sel)
-                        if not any(p is body_tag for p in t.parents)]
+    outside = [clean(t.get_text(" ")) for sel in profile.captions for t in page.soup.select(sel)
+               if not any(p is body_tag for p in t.parents)]
+    return Located(title, title_tag, body_tag, stamp, date_tag, author_tag, lead_tag, outside)
 
-    # Everything that was a field, or chrome, leaves the body container before its text is read.
+
+def body_lines(profile: Profile, found: Located) -> list[str] | None:
+    """The body container's paragraphs once fields and chrome have left it; None if it is a listing."""
+    body = found.body_tag
     for selector in profile.drop:
-        for tag in body_tag.select(selector):
+        for tag in body.select(selector):
             tag.decompose()
-    for tag in (title_tag, date_tag, author_tag, lead_tag):
-        if tag is not None and not tag.decomposed and any(p is body_tag for p in tag.parents):
+    for tag in (found.title_tag, found.date_tag, found.author_tag, found.lead_tag):
+        if tag is not None and not tag.decomposed and any(p is body for p in tag.parents):
             tag.decompose()
-    generic.drop_chrome(body_tag)
-    if generic.looks_like_listing(body_tag):
+    generic.drop_chrome(body)
+    if generic.looks_like_listing(body):
         return None
-    captions = _captions(body_tag)
-    paras = [p for p in paragraphs(body_tag) if not _BOILERPLATE_LINE.match(p) and p != title]
+    return [p for p in paragraphs(body) if not is_boilerplate_line(p) and p != found.title]
 
-    if not author and paras and _looks_like_byline(paras[-1]):
-        author = _AUTHOR_LABEL.sub("", paras[-1])
+
+def take_byline(lines: list[str], author: str) -> tuple[list[str], str]:
+    """Lines without the trailing byline, and the author (from that byline when none was found)."""
+    if not author and lines and looks_like_byline(lines[-1]):
+        author = strip_author_label(lines[-1])
     # Bylines repeat under the text, whole or one name a line.
     names = {author, *(n.strip() for n in re.split(r"\s+-\s+|,", author))} if author else set()
-    while paras and _AUTHOR_LABEL.sub("", paras[-1]).strip(" -") in names:
-        paras.pop()
+    while lines and strip_author_label(lines[-1]).strip(" -") in names:
+        lines = lines[:-1]
+    return lines, author
 
+
+def put_lead_first(lines: list[str], lead_raw: str, outside_captions: list[str],
+                   captions: set[str]) -> tuple[list[str], str]:
+    """Lines opening with the credit-free lead, and the lead; the first real paragraph when no sapo."""
     if lead_raw:
         lead = strip_lead_prefix(lead_raw)
-        paras = [lead, *outside_captions, *[p for p in paras if p != lead_raw]]
-    else:
-        index = next((i for i, p in enumerate(paras) if p not in captions and len(p.split()) >= 8), None)
-        lead = strip_lead_prefix(paras[index]) if index is not None else ""
-        if index is not None:
-            # The lead opens the body whatever the page put above it (a photo caption, usually).
-            paras = [lead, *paras[:index], *paras[index + 1:]]
-    body = "\n".join(p for p in paras if p)
-    if len(body) < _MIN_BODY_CHARS or not title:
+        return [lead, *outside_captions, *[p for p in lines if p != lead_raw]], lead
+    index = next((i for i, p in enumerate(lines) if p not in captions and len(p.split()) >= 8), None)
+    if index is None:
+        return lines, ""
+    lead = strip_lead_prefix(lines[index])
+    # The lead opens the body whatever the page put above it (a photo caption, usually).
+    return [lead, *lines[:index], *lines[index + 1:]], lead
+
+
+def run(profile: Profile, page: Page) -> Article | None:
+    """Extract an Article with profile's selectors; None for pages without article text (mutates page)."""
+    strip_noise(page.soup)
+    category = breadcrumb_of(page, profile)
+    found = locate(profile, page)
+    if found is None:
         return None
-    url = profile.fix_url(canonical_of(page))
+    author = author_from(found.author_tag) if found.author_tag is not None else ""
+    lead_raw = clean(found.lead_tag.get_text(" ")) if found.lead_tag is not None else ""
+    lines = body_lines(profile, found)
+    if lines is None:
+        return None
+    captions = captions_in(found.body_tag)
+    lines, author = take_byline(lines, author)
+    lines, lead = put_lead_first(lines, lead_raw, found.outside_captions, captions)
+    body = "\n".join(p for p in lines if p)
+    if len(body) < _MIN_BODY_CHARS or not found.title:
+        return None
     return Article(
-        url=url,
-        title=title,
+        url=profile.fix_url(canonical_of(page)),
+        title=found.title,
         body=body,
         summary=lead,
-        published=stamp.value if stamp is not None else None,
+        published=found.stamp.value if found.stamp is not None else None,
         author=author,
         category=category,
     )
