@@ -157,3 +157,23 @@ def test_committed_fixtures_match_the_generator(tmp_path) -> None:  # type: igno
     generated = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     for rel, data in generated.items():
         assert (PORTALS / rel).read_bytes() == data, f"{rel} is stale: run tests/fixtures/portals/build.py"
+
+
+def test_sidebar_teasers_do_not_turn_an_article_into_a_listing(portals) -> None:  # type: ignore[no-untyped-def]
+    path = "/phat-huy-vai-tro-cong-ttdt-bo-nganh-102230812201019472.htm"
+    base = portals["baochinhphu"].base
+    _, body, _ = fetch(base + path)
+    sidebar = ('<div class="sidebar"><div class="box-stream-item"><a href="/a-102000000000000001.htm">Tin một '
+               'về hoạt động của Chính phủ</a></div><div class="box-stream-item"><a href="/b-102000000000000002.htm">'
+               'Tin hai về hoạt động của Chính phủ</a></div></div>').encode()
+    article = extract(body.replace(b"</body>", sidebar + b"</body>"), base + path)
+    assert article is not None and article.title == TRUTH["baochinhphu"]["articles"][path]["title"]
+    assert "Tin một" not in article.body
+
+
+def test_sharepoint_publishing_page_urls_are_not_rejected(portals) -> None:  # type: ignore[no-untyped-def]
+    base = portals["sharepoint"].base
+    _, body, headers = fetch(base + "/noidung/tintuc/Pages/chi-tiet-tin-tuc.aspx?ItemID=101&l=Tintrongtinh&lv=11")
+    named = extract(body, base + "/noidung/tintuc/Pages/cong-thong-tin-doi-moi.aspx", headers["Content-Type"])
+    assert named is not None and named.title.startswith("Cổng Thông tin điện tử tỉnh")
+    assert extract(body, base + "/noidung/tintuc/Pages/chi-tiet-tin-tuc.aspx?l=Tintrongtinh&lv=4&page=3") is None

@@ -56,6 +56,9 @@ def declines(profile: Profile, page: Page) -> bool:
         return True
     if profile.not_article_url is not None and profile.not_article_url.search(page.path_query):
         return True
+    # Teaser items in a sidebar beside a story are not a listing: only count them when no story is there.
+    if knows_template(profile, page):
+        return False
     return any(len(page.soup.select(selector)) >= 2 for selector in profile.listing_items)
 
 

@@ -26,6 +26,9 @@ SHAREPOINT = Profile(
     breadcrumb=(".breadcrumb", ".ms-sitemapdirectional"),
     drop=(".tool-news", ".other-news"),
     listing_items=(".list-news .item-news", ".news-list li"),
-    # A detail page without ItemID is the list's paged view, not a story.
-    not_article_url=re.compile(r"\.aspx(?![^#]*[?&]ItemID=)", re.I),
+    # A detail or list template without ItemID is the list's paged view, not a story; publishing pages
+    # with their own names (/Pages/ten-bai-viet.aspx) are left to the content checks.
+    not_article_url=re.compile(
+        r"/pages/[^/?]*(?:chi-tiet|chitiet|detail|danh-sach|danhsach|list)[^/?]*\.aspx(?![^#]*[?&]itemid=)", re.I
+    ),
 )
