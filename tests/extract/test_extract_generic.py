@@ -148,3 +148,22 @@ def test_old_table_layout_portal() -> None:
     assert article.author == "Nguyễn Văn An"
     assert "Huyện tổ chức hội nghị tổng kết năm cũ" not in article.body
     assert article.body.split("\n") == [PROSE, PROSE]
+
+
+@pytest.mark.parametrize(
+    ("url", "listing"),
+    [
+        ("http://huyen.gov.vn/tim-kiem-cuu-nan-nguoi-mat-tich-tren-song-12.html", False),
+        ("http://huyen.gov.vn/tin/search-and-rescue-drill-12.html", False),
+        ("http://huyen.gov.vn/tim-kiem.html?tukhoa=lu", True),
+        ("http://huyen.gov.vn/tim-kiem/", True),
+        ("http://huyen.gov.vn/search?q=lu", True),
+        ("http://huyen.gov.vn/tag/phong-chong-lu-bao", True),
+        ("http://huyen.gov.vn/tin-tuc/trang-3.html", True),
+        ("http://huyen.gov.vn/tin-tuc/page-3", True),
+        ("http://huyen.gov.vn/news/?PageIndex=76", True),
+    ],
+)
+def test_url_shapes(url: str, listing: bool) -> None:
+    html = shell(f"<h1>Hội nghị sơ kết sáu tháng đầu năm</h1><div class='noidung'><p>{PROSE}</p><p>{PROSE}</p></div>")
+    assert (extract(html, url) is None) is listing

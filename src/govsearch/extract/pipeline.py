@@ -18,7 +18,7 @@ from .profile import Page, Profile
 
 # Paging, tags, search and calendars on any CMS: never a single article.
 LISTING_PATH = re.compile(
-    r"/(?:tag|tags|chu-de)/|/search\b|/tim-kiem|/timkiem|/page-\d+/?$|/trang-\d+(?:\.html?)?/?$"
+    r"/(?:tag|tags|chu-de)/|/(?:search|tim-kiem|timkiem)(?:[/.?]|$)|/page-\d+/?$|/trang-\d+(?:\.html?)?/?$"
     r"|/lich/|/calendar/|/rss/?$|/feed/?$",
     re.I,
 )
