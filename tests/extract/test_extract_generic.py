@@ -13,7 +13,9 @@ from govsearch.extract.html import parse
 from govsearch.extract.pipeline import declines, run
 from govsearch.extract.profile import Page
 
-from conftest import TRUTH, fetch
+from tests.fixtures.portals.server import fetch, load_truth
+
+TRUTH = load_truth()
 
 VN = timezone(timedelta(hours=7))
 ARTICLES = [(f, p) for f, t in TRUTH.items() for p in t["articles"]]

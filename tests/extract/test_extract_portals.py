@@ -8,7 +8,9 @@ import pytest
 
 from govsearch.extract import detect_cms, extract, find_feeds, find_links, is_article
 
-from conftest import TRUTH, fetch
+from tests.fixtures.portals.server import PORTALS, fetch, load_truth
+
+TRUTH = load_truth()
 
 ARTICLES = [(family, path) for family, t in TRUTH.items() for path in t["articles"]]
 NON_ARTICLES = [(family, path) for family, t in TRUTH.items() for path in t["non_articles"]]
@@ -146,12 +148,10 @@ def test_text_is_nfc_with_nbsp_gone_and_lookalike_kept(portals) -> None:  # type
 
 
 def test_committed_fixtures_match_the_generator(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from conftest import SHARED
-
-    if not (SHARED / "pages" / "seed-thainguyen-dan-van.txt").exists():
+    shared = PORTALS.parents[2].parent / "shared"
+    if not (shared / "pages" / "seed-thainguyen-dan-van.txt").exists():
         pytest.skip("the Liferay seed page is generated from shared/")
     from tests.fixtures.portals import build
-    from tests.fixtures.portals.server import PORTALS
 
     build.main(tmp_path)
     generated = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}

@@ -8,7 +8,9 @@ import pytest
 
 from govsearch.extract import extract
 
-from conftest import SHARED, fetch
+from tests.fixtures.portals.server import PORTALS, fetch
+
+SHARED = PORTALS.parents[2].parent / "shared"
 
 PATH = "/tin-tuc-su-kien/-/asset_publisher/L0n17VJXquP/content/can-bo-dan-van-phai-kien-tri"
 TITLE = "Cán bộ dân vận phải kiên trì, không nóng vội, không chủ quan, phải nhiệt tình và trách nhiệm"

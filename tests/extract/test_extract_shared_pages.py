@@ -9,7 +9,9 @@ import pytest
 
 from govsearch.extract import canonical_url, detect_cms, extract, find_feeds
 
-from conftest import SHARED
+from tests.fixtures.portals.server import PORTALS
+
+SHARED = PORTALS.parents[2].parent / "shared"
 
 PAGES = SHARED / "pages"
 pytestmark = pytest.mark.skipif(not (PAGES / "index.tsv").exists(), reason="shared/pages not present")
