@@ -16,6 +16,8 @@ from govsearch.crawl.urls import canonicalize, trap_reason
     ("https://a.vn/p?sid=9&id=5", "https://a.vn/p?id=5"),
     ("https://a.vn/p;jsessionid=ABC123?id=5", "https://a.vn/p?id=5"),
     ("https://a.vn/p;JSESSIONID=ABC123", "https://a.vn/p"),
+    ("https://yenbai.gov.vn/Pages/ds.aspx?ASP.NET_SessionId=kx2v3b45&l=Tin", "https://yenbai.gov.vn/Pages/ds.aspx?l=Tin"),
+    ("https://a.vn/(S(kx2v3b45mnq0))/Pages/ds.aspx?l=Tin", "https://a.vn/Pages/ds.aspx?l=Tin"),
     ("https://a.vn/tin-tức/bài viết.html", "https://a.vn/tin-t%E1%BB%A9c/b%C3%A0i%20vi%E1%BA%BFt.html"),
     ("https://a.vn/tin-t%E1%BB%A9c", "https://a.vn/tin-t%E1%BB%A9c"),
     ("https://A.VN./x", "https://a.vn/x"),

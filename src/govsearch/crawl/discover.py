@@ -21,9 +21,9 @@ from .urls import try_canonicalize
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 _CT_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_.:-]+)", re.IGNORECASE)
-# Single-byte charsets decode any byte string without error, so a page that
-# says it is one of these but is valid UTF-8 is almost certainly UTF-8.
-_PERMISSIVE = {"latin-1", "iso8859-1", "cp1252", "cp1258", "iso8859-15", "ascii"}
+# Western single-byte labels are server defaults far more often than the truth
+# on a Vietnamese site (they cannot even spell Vietnamese).
+_PERMISSIVE = {"latin-1", "iso8859-1", "cp1252", "iso8859-15", "ascii"}
 
 
 def _codec(name: str | None) -> str | None:
@@ -36,44 +36,41 @@ def _codec(name: str | None) -> str | None:
         return None
 
 
-def declared_charset(body: bytes, content_type: str = "") -> str | None:
-    """The charset from Content-Type, else from a <meta> in the first 4 KB."""
-    m = _CT_CHARSET.search(content_type or "")
-    if m and _codec(m.group(1)):
-        return _codec(m.group(1))
-    m2 = _META_CHARSET.search(body[:4096])
-    if m2:
-        return _codec(m2.group(1).decode("ascii", "ignore"))
-    return None
+def _strict(body: bytes, codec: str) -> str | None:
+    try:
+        return body.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
 
 
 def decode_html(body: bytes, content_type: str = "") -> str:
     """Decode a page to NFC text.
 
-    Order: a BOM; valid UTF-8 when the declared charset is a permissive
-    single-byte one (or missing); the declared charset; windows-1258 as the
-    Vietnamese legacy fallback. NFC matters for windows-1258, which encodes
+    Order: a BOM; valid UTF-8 (multi-byte UTF-8 is practically never an
+    accident, whatever the label says); the Content-Type label, then the
+    <meta> label, skipping labels that carry no information (UTF-8 already
+    failed, Western defaults are server boilerplate); windows-1258 as the
+    Vietnamese legacy fallback. NFC matters for windows-1258, which writes
     tone marks as separate combining characters.
     """
     if body.startswith(b"\xef\xbb\xbf"):
         return unicodedata.normalize("NFC", body[3:].decode("utf-8", "replace"))
     if body.startswith((b"\xff\xfe", b"\xfe\xff")):
         return unicodedata.normalize("NFC", body.decode("utf-16", "replace"))
-    declared = declared_charset(body, content_type)
-    if declared is None or declared in _PERMISSIVE or declared == "utf-8":
-        try:
-            return unicodedata.normalize("NFC", body.decode("utf-8"))
-        except UnicodeDecodeError:
-            pass
-    if declared and declared != "utf-8":
-        try:
-            return unicodedata.normalize("NFC", body.decode(declared))
-        except UnicodeDecodeError:
-            pass
-    if declared == "utf-8":
-        # Declared UTF-8 with a few broken bytes: keep the rest.
-        return unicodedata.normalize("NFC", body.decode("utf-8", "replace"))
-    return unicodedata.normalize("NFC", body.decode("cp1258", "replace"))
+    text = _strict(body, "utf-8")
+    if text is None:
+        m = _CT_CHARSET.search(content_type or "")
+        m2 = _META_CHARSET.search(body[:4096])
+        for label in (m.group(1) if m else None, m2.group(1).decode("ascii", "ignore") if m2 else None):
+            codec = _codec(label)
+            if codec is None or codec == "utf-8" or codec in _PERMISSIVE:
+                continue
+            text = _strict(body, codec)
+            if text is not None:
+                break
+    if text is None:
+        text = body.decode("cp1258", "replace")
+    return unicodedata.normalize("NFC", text)
 
 
 @dataclass(slots=True)

@@ -23,7 +23,7 @@ TRACKING_PARAMS = frozenset({
 TRACKING_PREFIXES = ("utm_",)
 # Session identifiers make one page look like infinitely many.
 SESSION_PARAMS = frozenset({
-    "jsessionid", "phpsessid", "sid", "sessionid", "aspsessionid", "cfid", "cftoken",
+    "jsessionid", "phpsessid", "sid", "sessionid", "aspsessionid", "asp.net_sessionid", "cfid", "cftoken",
     # Liferay CSRF tokens and Oracle ADF (WebCenter) window/loop state.
     "p_auth", "p_p_auth", "_afrloop", "_adf.ctrl-state", "_afrwindowmode", "_afrwindowid",
 })
@@ -32,6 +32,8 @@ SESSION_PARAMS = frozenset({
 _BACKLINK_SUFFIXES = ("redirect", "backurl")
 
 _PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid)=[^/?#]*", re.IGNORECASE)
+# Cookieless ASP.NET puts the session in the path: /(S(abc...))/page.aspx
+_ASPNET_PATH_SESSION = re.compile(r"/\((?:[A-Z]\([A-Za-z0-9_-]+\))+\)(?=/)")
 # NukeViet's news module serves the same article under /savefile/ (a print and
 # download view); the canonical article URL simply drops that segment.
 _SAVEFILE = re.compile(r"/savefile/", re.IGNORECASE)
@@ -67,7 +69,7 @@ def canonicalize(url: str) -> str:
     except UnicodeError:
         host = host.lower()
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    path = _PATH_SESSION.sub("", parts.path) or "/"
+    path = _ASPNET_PATH_SESSION.sub("", _PATH_SESSION.sub("", parts.path)) or "/"
     path = _SAVEFILE.sub("/", path, count=1)
     query = parts.query
     if query:
