@@ -30,10 +30,7 @@ from govsearch.extract.generic import GENERIC  # noqa: E402
 from govsearch.extract.html import parse  # noqa: E402
 from govsearch.extract.pipeline import declines, run  # noqa: E402
 from govsearch.extract.profile import Page  # noqa: E402
-from tests.fixtures.portals.server import PORTALS, start_portal  # noqa: E402
-
-import json  # noqa: E402
-import urllib.request  # noqa: E402
+from tests.fixtures.portals.server import PORTALS, fetch, load_truth, start_portal  # noqa: E402
 
 _WORD = re.compile(r"\w+")
 
@@ -58,16 +55,15 @@ Extractor = Callable[[Sample], Result | None]
 
 def load_samples() -> list[Sample]:
     """Fetch every fixture page once over HTTP, as a crawler would get it."""
-    truth = json.loads((PORTALS / "truth.json").read_text("utf-8"))
+    truth = load_truth()
     samples = []
     for family, t in truth.items():
         site = start_portal(PORTALS / family)
         try:
             pages = [(p, t["articles"][p]) for p in t["articles"]] + [(p, None) for p in t["non_articles"]]
             for path, expected in pages:
-                with urllib.request.urlopen(site.base + path, timeout=5) as response:
-                    samples.append(Sample("http://portal.test" + path, response.read(),
-                                          response.headers.get("Content-Type", ""), expected))
+                _, data, headers = fetch(site.base + path)
+                samples.append(Sample("http://portal.test" + path, data, headers.get("Content-Type", ""), expected))
         finally:
             site.stop()
     return samples
@@ -221,7 +217,8 @@ def main() -> None:
                 day += got is not None and got.date() == want.date()
                 found += " ".join(sample.truth["body_text"].split()) in " ".join(result.body.split())  # type: ignore[index]
             n = len(real)
-            print(f"{name:<22}{100 * title / n:>9.1f}{100 * date / n:>9.1f}{100 * day / n:>8.1f}{100 * found / n:>14.1f}")
+            print(f"{name:<22}{100 * title / n:>9.1f}{100 * date / n:>9.1f}{100 * day / n:>8.1f}"
+                  f"{100 * found / n:>14.1f}")
 
 
 if __name__ == "__main__":
