@@ -9,12 +9,15 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from whoosh import query as Q
+import numpy as np
+from whoosh.util.times import datetime_to_long
 
 from ..article import Article
 from ..index import IndexStats, IndexStore
 from ..index.schema import article_from_stored
-from .build import build_query, exclusion_query, filter_query, match_query
+from ..index.schema import local_naive
+from .build import Plan, build_plan, exclusion_phrases
+from .vector import Snapshot
 from .parse import ParsedQuery, Unit, parse_query, to_syllables
 from .rank import SNIPPET_CHARS, QueryTerms, adjacency, bonus, highlight, query_sequences, query_terms
 from .results import Hit, SearchResult
@@ -49,7 +52,7 @@ class SearchEngine:
         self.path: Path = self.store.path
         self.lock_timeout = lock_timeout
         self._searcher = None
-        self._facet_cache: tuple[int, dict] | None = None
+        self._snap: Snapshot | None = None
         self._lock = threading.Lock()
 
     # --- writing -------------------------------------------------------------
@@ -128,24 +131,27 @@ class SearchEngine:
             result.took_ms = (time.perf_counter() - t0) * 1000
             return result
         reader = searcher.reader()
+        snap = self._snapshot(searcher)
         restored, result.suggestion = self._readings(reader, pq)
-        wq = build_query(pq, restored)
-        fq = filter_query(pq, sources, since, until)
-        mask = exclusion_query(pq)
+        plan = build_plan(pq, restored)
+        matched = self._match(snap, searcher, plan)
+        matched &= self._filter(snap, pq, sources, since, until)
+        matched &= ~self._excluded(snap, searcher, pq)
+        result.total = int(matched.sum())
         wanted = page * limit
+        scores = np.zeros(snap.size, dtype=np.float32)
+        for st in plan.scoring:
+            snap.add_scores(scores, st)
+        candidates = np.flatnonzero(matched)
         if sort == "date":
-            results = searcher.search(wq, limit=wanted, sortedby="published", reverse=True,
-                                      filter=fq, mask=mask)
-            ranked = [(h.docnum, h.score) for h in results]
+            published = snap.published()[candidates]
+            order = np.lexsort((-scores[candidates], -published))[:wanted]
+            ranked = [(int(d), float(scores[d])) for d in candidates[order]]
         else:
-            results = searcher.search(wq, limit=max(wanted, RERANK_DEPTH), filter=fq, mask=mask)
-            ranked = self._rerank(searcher, results, pq)
-        # Counting and facets walk every match without scoring it; asking
-        # Whoosh to facet the scored search would score every match instead.
-        matched = self._matching_docs(searcher, pq, fq, mask)
-        result.total = len(matched)
+            ranked = _top(candidates, scores, max(wanted, RERANK_DEPTH))
+            ranked = self._rerank(searcher, ranked, pq)
         if facets:
-            result.facets = self._facets(searcher, matched)
+            result.facets = {name: _facet_counts(snap, name, matched) for name in FACETS}
         terms = query_terms(pq)
         for docnum, score in ranked[(page - 1) * limit: wanted]:
             result.hits.append(_hit(searcher.stored_fields(docnum), score, terms))
@@ -154,54 +160,80 @@ class SearchEngine:
         result.took_ms = (time.perf_counter() - t0) * 1000
         return result
 
-    def _rerank(self, searcher, results, pq: ParsedQuery) -> list[tuple[int, float]]:
+    def _snapshot(self, searcher) -> Snapshot:
+        with self._lock:
+            snap = self._snap
+            if snap is None or snap.searcher is not searcher:
+                snap = self._snap = Snapshot(searcher)
+            return snap
+
+    @staticmethod
+    def _match(snap: Snapshot, searcher, plan: Plan) -> np.ndarray:
+        """Documents that satisfy the plan's units (all, or min_match of them)."""
+        counts = np.zeros(snap.size, dtype=np.int16)
+        for alternatives in plan.units:
+            unit = np.zeros(snap.size, dtype=bool)
+            for alt in alternatives:
+                if alt.phrase is not None:
+                    unit[list(searcher.docs_for_query(alt.phrase))] = True
+                    continue
+                both = np.ones(snap.size, dtype=bool)
+                for s in alt.syllables:
+                    one = np.zeros(snap.size, dtype=bool)
+                    for f in alt.fields:
+                        one[snap.docs(f, s.folded)] = True
+                    both &= one
+                unit |= both
+            counts += unit
+        return (counts >= plan.min_match) & snap.live
+
+    @staticmethod
+    def _filter(snap: Snapshot, pq: ParsedQuery, sources: list[str],
+                since: datetime | None, until: datetime | None) -> np.ndarray:
+        keep = np.ones(snap.size, dtype=bool)
+        all_sources = [s.lower().removeprefix("www.") for s in sources + pq.sources if s]
+        if all_sources:
+            keep &= snap.mask_of(np.concatenate([snap.docs("source", s) for s in all_sources]))
+        for cat in pq.categories:
+            keep &= snap.mask_of(snap.docs("category", cat.lower()))
+        for sylls in pq.authors:
+            for s in sylls:
+                keep &= snap.mask_of(snap.docs("author", s.exact))
+        lo = since if since is not None else pq.since
+        hi = until if until is not None else pq.until
+        if lo is not None or hi is not None:
+            # Both bounds are explicit (Whoosh's own ranges matched everything
+            # with an open lower bound: WHOOSH.md, bug 1).
+            published = snap.published()
+            start = datetime_to_long(local_naive(lo)) if lo is not None else 1
+            end = datetime_to_long(local_naive(hi)) if hi is not None else np.iinfo(np.int64).max
+            keep &= (published >= max(start, 1)) & (published <= end)
+        return keep
+
+    @staticmethod
+    def _excluded(snap: Snapshot, searcher, pq: ParsedQuery) -> np.ndarray:
+        out = np.zeros(snap.size, dtype=bool)
+        for sylls in pq.excluded:
+            if len(sylls) == 1:
+                s = sylls[0]
+                fields = (("title", s.exact), ("body", s.exact)) if s.accented else \
+                    (("title_f", s.folded), ("body_f", s.folded))
+                for f, t in fields:
+                    out[snap.docs(f, t)] = True
+        for q in exclusion_phrases(pq):
+            out[list(searcher.docs_for_query(q))] = True
+        return out
+
+    def _rerank(self, searcher, top: list[tuple[int, float]], pq: ParsedQuery) -> list[tuple[int, float]]:
         """Add the body-adjacency bonus to the top candidates and re-sort them."""
-        top = [(h.docnum, h.score) for h in results]
         runs = query_sequences(pq)
         if not top or not runs:
             return top
         top_score = top[0][1]
         matches = adjacency(searcher, [d for d, _ in top], runs)
         rescored = [(d, s + bonus(matches[d], top_score)) for d, s in top]
-        rescored.sort(key=lambda x: -x[1])
+        rescored.sort(key=lambda x: (-x[1], x[0]))
         return rescored
-
-    def _matching_docs(self, searcher, pq: ParsedQuery, fq, mask) -> set[int]:
-        q = match_query(pq)
-        if fq is not None:
-            q = Q.And([q, fq])
-        if mask is not None:
-            q = Q.AndNot(q, mask)
-        return set(searcher.docs_for_query(q))
-
-    def _facets(self, searcher, matched: set[int]) -> dict[str, dict[str, int]]:
-        """Counts per source and per year among the matches."""
-        sets = self._facet_sets(searcher)
-        out: dict[str, dict[str, int]] = {}
-        for name, by_value in sets.items():
-            counts = {v: len(docs & matched) if len(docs) < len(matched) else len(matched & docs)
-                      for v, docs in by_value.items()}
-            out[name] = dict(sorted(((v, c) for v, c in counts.items() if c),
-                                    key=lambda kv: (-kv[1], kv[0])))
-        return out
-
-    def _facet_sets(self, searcher) -> dict[str, dict[str, set[int]]]:
-        """Documents per facet value, computed once per index generation."""
-        key = id(searcher)
-        cached = self._facet_cache
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        reader = searcher.reader()
-        sets: dict[str, dict[str, set[int]]] = {}
-        for name in FACETS:
-            by_value: dict[str, set[int]] = {}
-            if name in reader.indexed_field_names():
-                for term in list(reader.lexicon(name)):
-                    value = term.decode("utf-8")
-                    by_value[value] = set(searcher.docs_for_query(Q.Term(name, value)))
-            sets[name] = by_value
-        self._facet_cache = (key, sets)
-        return sets
 
     def _readings(self, reader, pq: ParsedQuery) -> tuple[list[str] | None, str | None]:
         """The likely accented reading of the typed words, and a suggestion if it differs."""
@@ -247,6 +279,26 @@ class SearchEngine:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _top(candidates: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The k best (docnum, score), best first; ties by document number, so results are stable."""
+    s = scores[candidates]
+    if candidates.size > k:
+        part = np.argpartition(-s, k - 1)[:k]
+        candidates, s = candidates[part], s[part]
+    order = np.lexsort((candidates, -s))
+    return [(int(candidates[i]), float(s[i])) for i in order]
+
+
+def _facet_counts(snap: Snapshot, name: str, matched: np.ndarray) -> dict[str, int]:
+    values, codes = snap.codes(name)
+    if not values:
+        return {}
+    picked = codes[matched]
+    counts = np.bincount(picked[picked >= 0], minlength=len(values))
+    pairs = [(values[i], int(c)) for i, c in enumerate(counts) if c]
+    return dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
 
 
 def _plain_query(text: str) -> ParsedQuery:
