@@ -169,3 +169,13 @@ def test_old_table_layout_portal() -> None:
 def test_url_shapes(url: str, listing: bool) -> None:
     html = shell(f"<h1>Hội nghị sơ kết sáu tháng đầu năm</h1><div class='noidung'><p>{PROSE}</p><p>{PROSE}</p></div>")
     assert (extract(html, url) is None) is listing
+
+
+def test_stamp_as_the_first_paragraph_of_the_text() -> None:
+    html = shell(f"<h1>Hội nghị sơ kết sáu tháng đầu năm</h1><div class='noidung'><p><em>Thứ Năm, 13/01/2022 16:51</em></p>"
+                 f"<p>{PROSE}</p><p>Ngày 18/02/2019, Bộ Chính trị ban hành quy định.</p><p>{PROSE}</p></div>")
+    article = extract(html, "http://huyen.gov.vn/tin/a-1.html")
+    assert article is not None
+    assert article.published == datetime(2022, 1, 13, 16, 51, tzinfo=VN)
+    assert "Thứ Năm, 13/01/2022 16:51" not in article.body
+    assert "Ngày 18/02/2019, Bộ Chính trị ban hành quy định." in article.body

@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup, Tag
 
 from .dates import DateMatch, find_datetimes, is_clock
-from .html import clean, link_density, paragraphs, text_of
+from .html import clean, link_density, text_of
 from .profile import Page, Profile
 
 # Class/id words that mark page chrome rather than the article.
@@ -232,8 +232,9 @@ def stamp_candidates(soup: BeautifulSoup) -> list[tuple[Tag, DateMatch]]:
         if not line or len(line) > _STAMP_MAX or is_clock(line) or in_chrome(parent):
             continue
         hits = find_datetimes(str(node))
-        if not hits and len(line) <= _STAMP_MAX:
-            hits = find_datetimes(line) if node is parent.find(string=True) else []
+        if not hits and node is parent.find(string=True):
+            # A stamp split over inline tags ("<b>16:51</b> | 13/01/2022") is read from its whole line once.
+            hits = find_datetimes(line)
         if hits and parent.name == "time" and parent.get("datetime"):
             # The machine-readable value keeps the seconds and the offset the text drops.
             hits = find_datetimes(str(parent["datetime"])) or hits
@@ -259,9 +260,11 @@ def find_date(page: Page, title: Tag | None, main: Tag | None) -> tuple[DateMatc
     start = order.get(id(title), -1) if title is not None else -1
     end = max((order.get(id(t), -1) for t in main.find_all(True)), default=-1) if main is not None else -1
     end = max(end, order.get(id(main), -1)) if main is not None else len(order)
-    after = [(t, m) for t, m in candidates if start < order.get(id(t), -1) <= end and not _in(t, main, deep=True)]
+    between = [(t, m) for t, m in candidates if start < order.get(id(t), -1) <= end]
+    after = [(t, m) for t, m in between if not _in_prose(t, main)]
     if not after:
-        after = [(t, m) for t, m in candidates if start < order.get(id(t), -1) <= end]
+        # A stamp printed as the text's first paragraph: a line that is little more than the date.
+        after = [(t, m) for t, m in between if len(clean(t.get_text(" "))) <= 40]
     if after:
         tag, match = after[0]
         return match, tag
@@ -272,11 +275,11 @@ def find_date(page: Page, title: Tag | None, main: Tag | None) -> tuple[DateMatc
     return None, None
 
 
-def _in(tag: Tag, root: Tag | None, deep: bool) -> bool:
+def _in_prose(tag: Tag, root: Tag | None) -> bool:
     """True when tag sits inside root's paragraphs (prose dates are not stamps)."""
     if root is None:
         return False
-    return any(parent is root for parent in tag.parents) and tag.find_parent("p") is not None
+    return any(parent is root for parent in tag.parents) and (tag.name == "p" or tag.find_parent("p") is not None)
 
 
 def find_lead(page: Page, main: Tag) -> Tag | None:
@@ -299,12 +302,3 @@ def find_author(page: Page, main: Tag) -> Tag | None:
 
 
 GENERIC = Profile(name="generic", matches=lambda page: True)
-
-
-def first_words(paras: list[str], n: int) -> str:
-    """The first n words of the joined paragraphs."""
-    return " ".join(" ".join(paras).split()[:n])
-
-
-__all__ = ["GENERIC", "find_title", "find_main", "find_date", "drop_chrome", "looks_like_listing",
-           "in_chrome", "is_chrome", "paragraphs", "text_of", "first_words"]
