@@ -128,3 +128,26 @@ def test_killed_import_resumes_without_loss_or_duplicates(tmp_path):
     expected = {(json.loads(l).get("url") or f"urn:id:{json.loads(l)['id']}") for l in lines}
     assert stats["documents"] == len(expected) and urls == expected
     assert not checkpoint.exists()
+
+
+def test_crawl_then_query_end_to_end(tmp_path):
+    from tests.fixtures.portals.server import PORTALS, portal_server
+
+    ix = str(tmp_path / "ix")
+    with portal_server(PORTALS / "liferay") as site:
+        p = run("crawl", site.base + "/", "--delay", "0", "--index", ix, "--json")
+    summary = json.loads(p.stdout)
+    assert summary["articles_indexed"] >= 3 and summary["errors"] == 0
+    seed = "Cán bộ dân vận phải kiên trì, không nóng vội, không chủ quan, phải nhiệt tình và trách nhiệm"
+    data = json.loads(run("query", "dan van", "--index", ix, "--json").stdout)
+    assert seed in [h["title"] for h in data["hits"]]
+    top = json.loads(run("query", "can bo dan van kien tri", "--index", ix, "--json").stdout)["hits"][0]
+    assert top["title"] == seed and top["published"] == "2022-01-13T16:51:00+07:00"
+
+
+def test_crawl_of_unreachable_hosts_reports_each_once(tmp_path):
+    p = run("crawl", "http://127.0.0.1:9/", "http://no-such-portal.invalid/", "--delay", "0",
+            "--index", str(tmp_path / "ix"), "--json")
+    problems = json.loads(p.stdout)["problems"]
+    hosts = sorted(pr["host"] for pr in problems if pr["kind"] in ("unreachable", "connection-error"))
+    assert hosts == ["127.0.0.1", "no-such-portal.invalid"] or len(problems) == 2, problems

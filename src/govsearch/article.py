@@ -47,6 +47,14 @@ class Article:
         if not self.source:
             self.source = host_of(self.url)
 
+    @property
+    def text(self) -> str:
+        """Lead and body as one text, the lead not repeated when the body already opens with it."""
+        lead = self.summary.strip()
+        if not lead or self.body.lstrip().startswith(lead):
+            return self.body
+        return f"{lead}\n{self.body}"
+
     def to_dict(self) -> dict[str, Any]:
         """The JSONL record: what `govsearch export` writes and `import` reads."""
         d = dataclasses.asdict(self)

@@ -217,6 +217,61 @@ def _print_result(result) -> None:
             out.print(f"[dim]{name}:[/dim] {escape(top)}")
 
 
+# --- crawl ----------------------------------------------------------------
+
+@app.command()
+def crawl(
+    urls: Annotated[Optional[list[str]], typer.Argument(help="Start URLs; default: every portal in crawl_seeds/.", show_default=False)] = None,
+    seeds: Annotated[Optional[Path], typer.Option(help="A portal .toml, a folder of them, or a text file of URLs.")] = None,
+    index: IndexOpt = None,
+    max_pages: Annotated[Optional[int], typer.Option(help="Stop after fetching this many pages.", min=1)] = None,
+    since: Annotated[Optional[str], typer.Option(help="Skip articles published before this date (YYYY-MM-DD).")] = None,
+    concurrency: Annotated[int, typer.Option(help="Requests in flight across all hosts.", min=1)] = 16,
+    delay: Annotated[Optional[float], typer.Option(help="Seconds between requests to one host [default: the portal's, at least 1; raised by Crawl-delay].", min=0)] = None,
+    user_agent: Annotated[Optional[str], typer.Option(help="User-Agent to send (keep a contact URL in it).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Crawl portals politely into the index; run again to resume or to pick up what changed."""
+    from .crawl import DEFAULT_USER_AGENT, PortalError
+    from .crawl import crawl as run_crawl
+
+    since_day = parse_day(since, "since")
+    index_dir = index or default_index_path()
+    engine = open_engine(index_dir, create=True)
+    with _progress() as progress:
+        task = progress.add_task("crawling", total=None)
+
+        def show(p) -> None:
+            progress.update(task, completed=p.pages_fetched, description=(
+                f"fetched {p.pages_fetched} · indexed {p.articles_indexed} · errors {p.errors} · "
+                f"queued {p.queue_length}"))
+
+        try:
+            summary = run_crawl(list(urls or []) or None, seeds_file=seeds, index_dir=index_dir,
+                                max_pages=max_pages, since=since_day, concurrency=concurrency,
+                                delay=delay, user_agent=user_agent or DEFAULT_USER_AGENT,
+                                progress=show, sink=engine)
+        except PortalError as e:
+            raise fail(str(e), EXIT_USAGE) from None
+        except IndexError_ as e:
+            raise fail(str(e), EXIT_INDEX) from None
+        finally:
+            engine.close()
+    if as_json:
+        out.print_json(json.dumps({
+            "pages_fetched": summary.pages_fetched, "articles_indexed": summary.articles_indexed,
+            "not_modified": summary.not_modified, "unchanged": summary.unchanged,
+            "skipped": summary.skipped, "errors": summary.errors, "queue_length": summary.queue_length,
+            "elapsed": round(summary.elapsed, 2), "interrupted": summary.interrupted,
+            "problems": [{"host": p.host, "kind": p.kind, "detail": p.detail, "url": p.url}
+                         for p in summary.problems]}, ensure_ascii=False))
+    else:
+        for line in summary.lines():
+            err.print(escape(line))
+    if summary.interrupted:
+        raise typer.Exit(130)
+
+
 # --- export / stats -------------------------------------------------------
 
 @app.command()

@@ -114,8 +114,7 @@ def doc_fields(article: Article) -> dict[str, object]:
     """The keyword arguments of `writer.add_document` for one article."""
     title_exact, title_folded = analyze(article.title)
     # The lead is indexed with the body: searchers do not care which it was.
-    body_text = f"{article.summary}\n{article.body}" if article.summary else article.body
-    body_exact, body_folded = analyze(body_text)
+    body_exact, body_folded = analyze(article.text)
     doc: dict[str, object] = {
         "url": article.url,
         "title": title_exact,

@@ -309,14 +309,13 @@ def _plain_query(text: str) -> ParsedQuery:
 
 def _hit(stored: dict, score: float, terms: QueryTerms) -> Hit:
     article = article_from_stored(stored)
-    lead = article.summary + "\n" + article.body if article.summary else article.body
     return Hit(
         url=article.url,
         title=article.title,
         published=article.published,
         source=article.source,
         score=score,
-        snippet=highlight(lead, terms, max_chars=SNIPPET_CHARS),
+        snippet=highlight(article.text, terms, max_chars=SNIPPET_CHARS),
         title_highlighted=highlight(article.title, terms),
         summary=article.summary,
         author=article.author,
