@@ -245,7 +245,9 @@ class SearchEngine:
             return restored, None
         suggestion = None
         if all(u.plain for u in pq.units) and not any(s.accented for s in plain):
-            suggestion = " ".join(restored)
+            # keep the user's own spelling of what did not change ("UBND")
+            suggestion = " ".join(u.text if r == u.main[0].exact else r
+                                  for u, r in zip(pq.units, restored))
         return restored, suggestion
 
     def _correction(self, reader, pq: ParsedQuery) -> str | None:

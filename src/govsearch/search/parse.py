@@ -48,7 +48,8 @@ class Unit:
     alternatives: list[list[Syllable]]
     title_only: bool = False
     phrase: bool = False
-    plain: bool = True  # a single typed syllable (takes part in adjacency and restoration)
+    plain: bool = True
+    text: str = ""  # as typed  # a single typed syllable (takes part in adjacency and restoration)
 
     @property
     def main(self) -> list[Syllable]:
@@ -149,10 +150,10 @@ def parse_query(text: str) -> ParsedQuery:
             alternatives = [sylls]
             if not quoted:
                 alternatives += [_syls(exp) for exp in expand_abbreviation(value)]
-            q.units.append(Unit(alternatives, title_only=title_only, phrase=quoted, plain=False))
+            q.units.append(Unit(alternatives, title_only=title_only, phrase=quoted, plain=False, text=value))
         else:
             alternatives = [sylls] + [_syls(exp) for exp in expand_abbreviation(value)]
-            q.units.append(Unit(alternatives, title_only=title_only, plain=True))
+            q.units.append(Unit(alternatives, title_only=title_only, plain=True, text=value))
     _contract(q)
     return q
 
@@ -169,10 +170,16 @@ def _contract(q: ParsedQuery) -> None:
         for long, short in CONTRACTIONS.items():
             n = len(long)
             window = units[i:i + n]
-            if (len(window) == n and all(u.plain and len(u.alternatives) == 1 for u in window)
-                    and tuple(u.main[0].exact for u in window) == long):
+            if not (len(window) == n and all(u.plain and len(u.alternatives) == 1 for u in window)):
+                continue
+            typed = [u.main[0] for u in window]
+            # as written, or typed without diacritics ("uy ban nhan dan")
+            if (tuple(s.exact for s in typed) == long
+                    or (not any(s.accented for s in typed)
+                        and tuple(s.folded for s in typed) == tuple(fold_term(t) for t in long))):
                 merged = Unit([[u.main[0] for u in window], _syls(short)],
-                              title_only=all(u.title_only for u in window), plain=False)
+                              title_only=all(u.title_only for u in window), plain=False,
+                              text=" ".join(u.text for u in window))
                 units[i:i + n] = [merged]
                 break
         i += 1

@@ -131,14 +131,22 @@ class QueryTerms:
     exact: frozenset[str]
     folded: frozenset[str]
     folded_all: frozenset[str]
+    phrases: frozenset[str] = frozenset()  # folded, space-joined: abbreviation expansions
 
 
 def query_terms(pq: ParsedQuery) -> QueryTerms:
     exact: set[str] = set()
     folded: set[str] = set()
     folded_all: set[str] = set()
+    phrases: set[str] = set()
     for u in pq.units:
         for alt in u.alternatives:
+            if len(alt) > 1:
+                # groups (an expansion such as "ủy ban nhân dân", a document
+                # number, a quoted phrase) are marked only where they stand
+                # whole, not syllable by syllable
+                phrases.add(" ".join(s.folded for s in alt))
+                continue
             for s in alt:
                 folded_all.add(s.folded)
                 if s.accented:
@@ -146,7 +154,7 @@ def query_terms(pq: ParsedQuery) -> QueryTerms:
                     exact.update({s.exact, swap_tone_style(s.exact)})
                 else:
                     folded.add(s.folded)
-    return QueryTerms(frozenset(exact), frozenset(folded), frozenset(folded_all))
+    return QueryTerms(frozenset(exact), frozenset(folded), frozenset(folded_all), frozenset(phrases))
 
 
 def highlight(text: str, terms: QueryTerms, max_chars: int | None = None) -> str:
@@ -165,7 +173,7 @@ def highlight(text: str, terms: QueryTerms, max_chars: int | None = None) -> str
         # case mapping or folding changed the length (stray combining marks):
         # offsets would not line up, so show the text unmarked
         return html.escape(text[:max_chars] if max_chars else text)
-    spans = _find(lowered, terms.exact) + _find(folded, terms.folded)
+    spans = _find(lowered, terms.exact) + _find(folded, terms.folded) + _find(folded, terms.phrases)
     if not spans and terms.exact:
         spans = _find(folded, terms.folded_all)
     spans.sort()
@@ -202,7 +210,9 @@ def _find(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
 
 @lru_cache(maxsize=256)
 def _terms_pattern(terms: frozenset[str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    # a phrase's syllables may be separated by any run of non-letters
+    alternatives = "|".join(r"[\W_]+".join(re.escape(w) for w in t.split(" "))
+                            for t in sorted(terms, key=len, reverse=True))
     return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
 
 
