@@ -12,6 +12,7 @@ import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from typing import Any, Callable
 from urllib.parse import urljoin
 
 import lxml.etree as etree
@@ -258,3 +259,25 @@ def _plain_sitemap(data: bytes, base_url: str) -> XmlDiscovery:
                 out.entries.append(Entry(url))
         return out
     return XmlDiscovery("unknown")
+
+
+# --- one HTML page, start to finish ----------------------------------------------------
+
+@dataclass(slots=True)
+class PageAnalysis:
+    links: PageLinks
+    article: Any = None          # Article | None (Any keeps this module free of the Article import at load)
+    error: str | None = None     # the extractor raised
+
+
+def analyze_page(body: bytes, content_type: str, url: str, extract: Callable[[str, str], Any]) -> PageAnalysis:
+    """Decode, find links and extract, in one call: the CPU-heavy part of a
+    page, shaped so it can run in a worker process (arguments and result
+    pickle)."""
+    text = decode_html(body, content_type)
+    links = page_links(text, url)
+    try:
+        article = extract(text, url)
+    except Exception as exc:  # an extractor bug must not stop the crawl
+        return PageAnalysis(links, None, f"{type(exc).__name__}: {exc}")
+    return PageAnalysis(links, article)
