@@ -323,6 +323,33 @@ def stats(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     out.print(table)
 
 
+# --- serve ----------------------------------------------------------------
+
+@app.command()
+def serve(
+    index: IndexOpt = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=0, max=65535)] = 8000,
+) -> None:
+    """Serve the search page (/), the JSON API (/api/search, /api/articles, /api/stats) and its docs (/docs).
+
+    The index may be written by a crawl or an import while it is served: new
+    articles appear once committed. Without an index, pages answer 503 until one exists.
+    """
+    import uvicorn
+
+    from .web import create_app
+
+    index_dir = index or default_index_path()
+    try:
+        SearchEngine(index_dir, create=False).close()
+    except IndexError_ as e:
+        # Not fatal: the app opens the index on the first request after it exists.
+        err.print(f"[yellow]warning:[/yellow] {escape(str(e))}")
+    err.print(f"serving {escape(str(index_dir))} on http://{host}:{port}/ (API docs at /docs; Ctrl-C to stop)")
+    uvicorn.run(create_app(index_dir), host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     try:
         app()

@@ -1,0 +1,83 @@
+"""Search parameters as they arrive over HTTP, checked once for the page and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from ..search import SORTS, QueryError, SearchEngine, SearchResult
+from ..search.engine import MAX_LIMIT
+from ..search.parse import parse_date
+
+DEFAULT_LIMIT = 10
+# Deep pages cost page*limit of ranking work; nobody reads page 1000.
+MAX_PAGE = 1000
+DATE_FORMATS = "YYYY-MM-DD, YYYY-MM, YYYY or DD/MM/YYYY"
+
+
+class ParamError(ValueError):
+    """A parameter a user or a client got wrong; reported as 400/422, never 500."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchParams:
+    q: str = ""
+    page: int = 1
+    limit: int = DEFAULT_LIMIT
+    sources: tuple[str, ...] = ()
+    since: str = ""
+    until: str = ""
+    sort: str = "relevance"
+    since_dt: datetime | None = field(default=None, compare=False)
+    until_dt: datetime | None = field(default=None, compare=False)
+
+    def with_(self, **changes) -> "SearchParams":
+        return replace(self, **changes)
+
+
+def parse_params(q: str | None, *, page: str | int | None = None, limit: str | int | None = None,
+                 sources: list[str] | tuple[str, ...] | None = None, since: str | None = None,
+                 until: str | None = None, sort: str | None = None) -> SearchParams:
+    """Check every parameter; the first bad one raises ParamError with a message for people."""
+    page_n = _int(page, "page", 1, 1, MAX_PAGE)
+    limit_n = _int(limit, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    sort = (sort or "relevance").strip()
+    if sort not in SORTS:
+        raise ParamError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    since, until = (since or "").strip(), (until or "").strip()
+    since_dt = _date(since, "since", end=False)
+    until_dt = _date(until, "until", end=True)
+    if since_dt and until_dt and since_dt > until_dt:
+        raise ParamError(f"since ({since}) is after until ({until})")
+    clean = tuple(dict.fromkeys(s.strip() for s in sources or () if s and s.strip()))
+    return SearchParams(q=q or "", page=page_n, limit=limit_n, sources=clean, since=since,
+                        until=until, sort=sort, since_dt=since_dt, until_dt=until_dt)
+
+
+def run_search(engine: SearchEngine, p: SearchParams) -> SearchResult:
+    try:
+        return engine.search(p.q, limit=p.limit, page=p.page, source=list(p.sources) or None,
+                             since=p.since_dt, until=p.until_dt, sort=p.sort)
+    except QueryError as e:
+        raise ParamError(str(e)) from None
+
+
+def _int(value: str | int | None, name: str, default: int, lo: int, hi: int) -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        raise ParamError(f"{name} must be a whole number, not {value!r}") from None
+    if not lo <= n <= hi:
+        raise ParamError(f"{name} must be between {lo} and {hi}")
+    return n
+
+
+def _date(value: str, name: str, *, end: bool) -> datetime | None:
+    if not value:
+        return None
+    parsed = parse_date(value, end=end)
+    if parsed is None:
+        raise ParamError(f"{name} {value!r} is not a date (use {DATE_FORMATS})")
+    return parsed

@@ -1,0 +1,152 @@
+"""What the search page shows, already formatted: the templates only lay it out.
+
+Every link is a relative query string ("?q=..."), so the page works unchanged
+when an embedder mounts the app under a prefix, and every link keeps the
+parameters it does not change, so any page can be bookmarked or shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+from ..search import SearchResult
+from .params import DEFAULT_LIMIT, MAX_PAGE, SearchParams
+
+PAGE_WINDOW = 4  # page links either side of the current one
+
+
+@dataclass(slots=True)
+class Link:
+    label: str
+    href: str
+    count: str = ""
+    active: bool = False
+
+
+@dataclass(slots=True)
+class HitView:
+    number: int
+    url: str | None  # None when the stored URL is not http(s): never link javascript:...
+    display_url: str
+    title_html: str  # escaped by the engine, <mark> around matched syllables
+    snippet_html: str
+    source: str
+    date: str
+
+
+@dataclass(slots=True)
+class SearchView:
+    params: SearchParams
+    summary: str = ""
+    hits: list[HitView] = field(default_factory=list)
+    suggestion: Link | None = None
+    notices: list[str] = field(default_factory=list)
+    sources: list[Link] = field(default_factory=list)
+    years: list[Link] = field(default_factory=list)
+    sorts: list[Link] = field(default_factory=list)
+    pages: list[Link] = field(default_factory=list)
+    prev: Link | None = None
+    next: Link | None = None
+    clear_dates: str | None = None
+    empty: bool = False
+
+
+def href(p: SearchParams, **changes) -> str:
+    """The query string for `p` with `changes`; defaults are left out to keep URLs short."""
+    p = p.with_(**changes)
+    pairs: list[tuple[str, str | int]] = [("q", p.q)]
+    pairs += [("source", s) for s in p.sources]
+    if p.since:
+        pairs.append(("since", p.since))
+    if p.until:
+        pairs.append(("until", p.until))
+    if p.sort != "relevance":
+        pairs.append(("sort", p.sort))
+    if p.limit != DEFAULT_LIMIT:
+        pairs.append(("limit", p.limit))
+    if p.page != 1:
+        pairs.append(("page", p.page))
+    return "?" + urlencode(pairs)
+
+
+def number(n: int) -> str:
+    """1234567 -> 1.234.567 (Vietnamese groups thousands with dots)."""
+    return f"{n:,}".replace(",", ".")
+
+
+def seconds(ms: float) -> str:
+    """20.4 ms -> 0,02 (and a decimal comma)."""
+    return f"{ms / 1000:.2f}".replace(".", ",")
+
+
+def day(d: datetime | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else ""
+
+
+def input_date(d: datetime | None) -> str:
+    """A bound as <input type=date> wants it (YYYY-MM-DD), whatever form it was typed in."""
+    return d.strftime("%Y-%m-%d") if d else ""
+
+
+def search_view(p: SearchParams, result: SearchResult) -> SearchView:
+    v = SearchView(params=p, notices=list(result.notices))
+    v.summary = f"Khoảng {number(result.total)} kết quả ({seconds(result.took_ms)} giây)"
+    v.empty = not result.hits
+    first = (result.page - 1) * result.limit + 1
+    v.hits = [_hit(i, h) for i, h in enumerate(result.hits, first)]
+    if result.suggestion and result.suggestion != p.q:
+        v.suggestion = Link(result.suggestion, href(p, q=result.suggestion, page=1))
+    v.sources = _source_links(p, result.facets.get("source", {}))
+    v.years = _year_links(p, result.facets.get("year", {}))
+    v.sorts = [Link(label, href(p, sort=key, page=1), active=p.sort == key)
+               for key, label in (("relevance", "Liên quan nhất"), ("date", "Mới nhất"))]
+    _paginate(v, p, min(result.pages, MAX_PAGE))
+    if p.since or p.until:
+        v.clear_dates = href(p, since="", until="", page=1)
+    return v
+
+
+def _hit(number_: int, h) -> HitView:
+    safe = h.url if h.url.startswith(("http://", "https://")) else None
+    return HitView(number=number_, url=safe, display_url=h.url,
+                   title_html=h.title_highlighted or h.title, snippet_html=h.snippet,
+                   source=h.source, date=day(h.published))
+
+
+def _source_links(p: SearchParams, counts: dict[str, int]) -> list[Link]:
+    links = []
+    for host, n in counts.items():
+        active = host in p.sources
+        # Clicking a chosen source removes it; clicking another narrows to it.
+        target = tuple(s for s in p.sources if s != host) if active else (host,)
+        links.append(Link(host, href(p, sources=target, page=1), number(n), active))
+    return links
+
+
+def _year_links(p: SearchParams, counts: dict[str, int]) -> list[Link]:
+    links = []
+    for year in sorted(counts, reverse=True):
+        active = _is_year(p, int(year))
+        target = dict(since="", until="") if active else \
+            dict(since=f"{year}-01-01", until=f"{year}-12-31")
+        links.append(Link(year, href(p, page=1, **target), number(counts[year]), active))
+    return links
+
+
+def _is_year(p: SearchParams, year: int) -> bool:
+    return (p.since_dt is not None and p.until_dt is not None
+            and p.since_dt.date() == date(year, 1, 1) and p.until_dt.date() == date(year, 12, 31))
+
+
+def _paginate(v: SearchView, p: SearchParams, pages: int) -> None:
+    if pages <= 1:
+        return
+    lo = max(1, p.page - PAGE_WINDOW)
+    hi = min(pages, p.page + PAGE_WINDOW)
+    v.pages = [Link(str(n), href(p, page=n), active=n == p.page) for n in range(lo, hi + 1)]
+    if p.page > 1:
+        v.prev = Link("‹ Trước", href(p, page=p.page - 1))
+    if p.page < pages:
+        v.next = Link("Sau ›", href(p, page=p.page + 1))
