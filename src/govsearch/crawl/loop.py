@@ -15,6 +15,7 @@ import multiprocessing
 import re
 import json
 import signal
+import sqlite3
 import threading
 import time
 from collections import deque
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol, Union
 from urllib.parse import urlsplit
 
-from govsearch.article import Article, ArticleError
+from govsearch.article import VIETNAM_TZ, Article, ArticleError
 
 from .discover import PageAnalysis, analyze_page, as_datetime, parse_xml
 from .fetch import DEFAULT_USER_AGENT, HTML_TYPES, XML_TYPES, FetchConfig, Fetcher, FetchResult, HostGate
@@ -393,7 +394,18 @@ class Crawler:
             res = await self.fetcher.fetch(row.url, conditional=conditional, accept=accept,
                                            may_follow=self.may_follow)
             self.summary.pages_fetched += 1
-            await self.handle(h, row, res)
+            try:
+                await self.handle(h, row, res)
+            except (sqlite3.Error, OSError):
+                raise  # the state file itself is in trouble: stop
+            except Exception as exc:
+                # A bug met on one odd page must not end a long crawl; the page
+                # is retried by a later run, and the problem is reported.
+                self.summary.errors += 1
+                self.problem(h.key, "crawler-error", f"{type(exc).__name__}: {exc}", row.url)
+                with self.state.transaction():
+                    self._record(row.url, run=self.run_id, status="error", due=time.time() + RETRY_ERROR_AFTER,
+                                 error=f"crawler-error: {exc}", keep_validators=True)
             self.report_progress()
         finally:
             h.inflight -= 1
@@ -460,8 +472,10 @@ class Crawler:
                 aliases.add(article.url)
                 kind = "article"
                 content_hash = article_hash(article)
-                too_old = (self.opts.since is not None and article.published is not None
-                           and article.published < self.opts.since)
+                published = article.published
+                if published is not None and published.tzinfo is None:
+                    published = published.replace(tzinfo=VIETNAM_TZ)
+                too_old = self.opts.since is not None and published is not None and published < self.opts.since
                 if too_old:
                     self.summary.skipped += 1
                 elif content_hash == row.content_hash:

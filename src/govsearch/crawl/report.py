@@ -24,7 +24,7 @@ class Problem:
 
     kind is one of: unreachable, robots-disallow-all, robots-unavailable,
     too-large, redirect-loop, too-many-redirects, http-error, timeout,
-    connection-error, extract-failed.
+    connection-error, extract-failed, host-cap, crawler-error.
     """
 
     host: str
