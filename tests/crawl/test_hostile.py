@@ -3,6 +3,7 @@ problem exactly once."""
 
 from __future__ import annotations
 
+import threading
 import time
 import unicodedata
 from pathlib import Path
@@ -241,3 +242,31 @@ def test_redirect_within_site_is_followed_and_recorded(site: Site, tmp_path: Pat
     assert list(sink.docs) == [site.url("/new.html")]
     assert site.count("/new.html") == 1  # the redirect target is not fetched again on its own
     assert summary.problems == []
+
+
+def test_host_that_dies_mid_crawl(tmp_path: Path) -> None:
+    site = Site().start()
+    site.robots("")
+    links = [f"/a{i}.html" for i in range(20)]
+    site.page("/", listing_html("home", links))
+    served = {"n": 0}
+
+    def article(h: Handler) -> None:
+        served["n"] += 1
+        if served["n"] < 3:
+            h.send(200, article_html(h.path, "x"))
+            return
+        # Last answer: close the kept-alive connection, then go away for good.
+        h.send(200, article_html(h.path, "x"), headers={"Connection": "close"})
+        h.close_connection = True
+        threading.Thread(target=site.stop).start()
+    for p in links:
+        site.route(p, article)
+    sink = MemorySink()
+    t0 = time.monotonic()
+    summary = crawl([site.url("/")], index_dir=tmp_path, extract=tiny_extract, sink=sink,
+                    **{**FAST, "per_host": 1})
+    assert time.monotonic() - t0 < 10
+    assert 3 <= len(sink.docs) <= 4
+    assert [(p.host, p.kind, p.url) for p in summary.problems] == [(site.netloc, "unreachable", "")]
+    assert summary.queue_length >= 10  # owed to the next run (the failed few are retried after 6 h)

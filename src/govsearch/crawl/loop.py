@@ -246,15 +246,9 @@ class Crawler:
                 self.problem(u.host, "host-cap", f"page cap of {self.host_cap(h)} URLs reached")
                 continue
             fresh.append(u)
-        added = self.state.add_urls(fresh)
-        if added:
-            for u in fresh:
-                self._host_counts[u.host] = self._host_counts.get(u.host, 0) + 1
-                h = self.hosts.get(u.host)
-                if h is not None:
-                    h.drained = False
-            for u in fresh:
-                self.host(u.host).drained = False
+        for u in self.state.add_urls(fresh):
+            self._host_counts[u.host] = self._host_counts.get(u.host, 0) + 1
+            self.host(u.host).drained = False
 
     def seed(self) -> None:
         with self.state.transaction():
@@ -303,7 +297,7 @@ class Crawler:
                     status, body = 404, ""  # unusable robots.txt: treat as absent
                 self.state.save_robots(h.key, status, body)
                 robots = self._robots_from(status, body, ua)
-            self._apply_robots(h, robots)
+            self._apply_robots(h, robots, sample_url)
             return robots
 
     def _robots_from(self, status: int, body: str, ua: str) -> Robots:
@@ -313,7 +307,7 @@ class Crawler:
             return Robots.deny_all(ua)
         return Robots.allow_all(ua)
 
-    def _apply_robots(self, h: _Host, robots: Robots) -> None:
+    def _apply_robots(self, h: _Host, robots: Robots, sample_url: str) -> None:
         h.robots = robots
         base = f"http://{h.key}/"
         if robots.unavailable:
@@ -339,9 +333,7 @@ class Crawler:
             if adm:
                 new.append(adm)
         if not sitemaps:
-            scheme = "https" if any(r.url.startswith("https:") for r in h.queue) else "http"
-            for r in list(h.queue)[:1]:
-                scheme = urlsplit(r.url).scheme
+            scheme = urlsplit(sample_url).scheme or "https"
             adm = self.admit(canonicalize(f"{scheme}://{h.key}/sitemap.xml"), "sitemap", 0, priority=0)
             if adm:
                 new.append(adm)
@@ -353,6 +345,7 @@ class Crawler:
             self.dead[h.key] = reason
             self.problem(h.key, "unreachable", reason)
             self.summary.errors += 1
+            h.queue.clear()
 
     async def may_follow_any_allowed(self, url: str) -> str | None:
         return None if self.portal_for(host_key(url)) else "redirect-offsite"
@@ -537,8 +530,8 @@ class Crawler:
         report = True
         if problem in ("unreachable", "timeout", "connection-error"):
             h.failures += 1
-            if problem == "unreachable" and h.failures >= HOST_FAILURE_LIMIT:
-                self.mark_dead(h, res.detail)
+            if h.failures >= HOST_FAILURE_LIMIT:
+                self.mark_dead(h, f"{h.failures} network failures in a row (last: {res.detail or problem})")
         if problem == "redirect-duplicate":
             status, due, report = "done", now + self.opts.revisit.get(row.kind, DAY), False
         elif problem == "not-html" or problem in ("redirect-offsite", "redirect-blocked"):
@@ -550,10 +543,11 @@ class Crawler:
             status, due = "gone", now + GONE_RECHECK
             # A missing /sitemap.xml we only guessed at is not worth a line.
             report = not (row.kind == "sitemap" and row.url.endswith("/sitemap.xml"))
-        if report:
+        if report and h.key not in self.dead:
             self.summary.errors += 1
             detail = res.detail or (f"HTTP {res.status}" if res.status else problem)
-            self.problem(h.key, problem, detail, row.url)
+            # A host that stops answering is one problem, not one per page.
+            self.problem(h.key, problem, detail, "" if problem == "unreachable" else row.url)
         with self.state.transaction():
             self._record(row.url, run=self.run_id, status=status, due=due,
                               http_status=res.status or None, error=f"{problem}: {res.detail}",

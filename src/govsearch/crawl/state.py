@@ -119,12 +119,13 @@ class CrawlState:
 
     # --- frontier -----------------------------------------------------------------
 
-    def add_urls(self, urls: Iterable[NewUrl], now: float | None = None, *, force_due: bool = False) -> int:
+    def add_urls(self, urls: Iterable[NewUrl], now: float | None = None, *,
+                 force_due: bool = False) -> list[NewUrl]:
         """Insert URLs not seen before (call inside a transaction). With
         `force_due`, already known URLs are made due now (seeds of a new run
-        that the caller wants re-checked). Returns how many were new."""
+        that the caller wants re-checked). Returns the ones that were new."""
         now = time.time() if now is None else now
-        added = 0
+        added: list[NewUrl] = []
         for u in urls:
             prio = u.priority if u.priority is not None else KIND_PRIORITY.get(u.kind, 3)
             cur = self.db.execute(
@@ -132,7 +133,7 @@ class CrawlState:
                 " VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
                 (u.url, u.host, u.kind, prio, now, u.depth, u.lastmod, now))
             if cur.rowcount:
-                added += 1
+                added.append(u)
                 continue
             if u.lastmod:
                 # A sitemap says the page changed since we last saw it: due now.
@@ -163,11 +164,11 @@ class CrawlState:
             " ORDER BY priority, depth, due LIMIT ?", (host, now, run, limit)).fetchall()
         return [UrlRow(*r) for r in rows]
 
-    def count_due(self, now: float, run: int, exclude: set[str] = frozenset()) -> int:  # type: ignore[assignment]
-        rows = self.db.execute(
-            "SELECT host, COUNT(*) FROM urls WHERE due<=? AND status!='pending'"
-            " AND COALESCE(last_run, 0)!=? GROUP BY host", (now, run)).fetchall()
-        return sum(n for h, n in rows if h not in exclude)
+    def count_due(self, now: float, run: int) -> int:
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM urls WHERE due<=? AND status!='pending' AND COALESCE(last_run, 0)!=?",
+            (now, run)).fetchone()
+        return int(row[0])
 
     def get(self, url: str) -> UrlRow | None:
         r = self.db.execute(
