@@ -105,3 +105,23 @@ def test_listings_are_revisited_sooner_than_articles(site: Site, tmp_path: Path)
     site.hits.clear()
     fourth = crawl([site.url("/")], index_dir=tmp_path, extract=tiny_extract, sink=sink, **FAST)
     assert fourth.pages_fetched == 0 and site.paths() == []
+
+
+def test_sitemap_lastmod_brings_a_changed_article_forward(site: Site, tmp_path: Path) -> None:
+    v = build(site)
+    site.robots(f"Sitemap: {site.url('/sm.xml')}\n")
+
+    def sitemap(lastmod: str) -> str:
+        return ("<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+                f"<url><loc>{site.url('/bai-1.html')}</loc><lastmod>{lastmod}</lastmod></url></urlset>")
+    v.set("/sm.xml", sitemap("2025-10-01"))
+    sink = MemorySink()
+    revisit = {"sitemap": 0, "listing": 3600, "article": 3600}
+    crawl([site.url("/")], index_dir=tmp_path, extract=tiny_extract, sink=sink, revisit=revisit, **FAST)
+    assert len(sink.deliveries) == 5
+    v.set("/sm.xml", sitemap("2025-11-20"))
+    v.set("/bai-1.html", article_html("Bài 1 (sửa)", "đã sửa"))
+    site.hits.clear()
+    crawl([site.url("/")], index_dir=tmp_path, extract=tiny_extract, sink=sink, revisit=revisit, **FAST)
+    assert sorted(site.paths()) == ["/bai-1.html", "/sm.xml"]  # articles wait an hour, unless the sitemap says
+    assert sink.docs[site.url("/bai-1.html")].title == "Bài 1 (sửa)"

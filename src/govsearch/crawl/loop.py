@@ -121,7 +121,7 @@ class Crawler:
         self.opts = opts
         self.extract = extract
         if hasattr(sink, "add_many"):
-            self._sink_call: Callable[[list[Article]], Any] = sink.add_many  # type: ignore[union-attr]
+            self._sink_call: Callable[[list[Article]], Any] = sink.add_many
         elif callable(sink):
             self._sink_call = sink
         else:
@@ -254,17 +254,18 @@ class Crawler:
         with self.state.transaction():
             for portal in self.portals:
                 new: list[NewUrl] = []
-                for s in portal.seeds:
-                    new.append(NewUrl(s, host_key(s), portal.classify(s) or "listing", 0, 0))
+                for seed in portal.seeds:
+                    kind = portal.classify(seed)
+                    new.append(NewUrl(seed, host_key(seed), kind if kind == "article" else "listing", 0, 0))
                 for sm in portal.sitemaps:
-                    u = canonicalize(sm)
-                    new.append(NewUrl(u, host_key(u), "sitemap", 0, 0))
+                    url = canonicalize(sm)
+                    new.append(NewUrl(url, host_key(url), "sitemap", 0, 0))
                 for fd in portal.feeds:
-                    u = canonicalize(fd)
-                    new.append(NewUrl(u, host_key(u), "feed", 0, 0))
+                    url = canonicalize(fd)
+                    new.append(NewUrl(url, host_key(url), "feed", 0, 0))
                 self.state.add_urls(new)
-                for u in new:
-                    self.host(u.host)
+                for n in new:
+                    self.host(n.host)
 
     # --- robots ------------------------------------------------------------------------
 
@@ -719,13 +720,14 @@ class Crawler:
 def _default_extract() -> Extractor:
     from govsearch.extract import extract  # imported late: the crawler works without it
 
-    return extract  # type: ignore[no-any-return]
+    return extract
 
 
 def _default_sink(index_dir: Path) -> Any:
-    from govsearch import SearchEngine  # type: ignore[attr-defined]
+    from govsearch import SearchEngine
 
-    return SearchEngine(index_dir)
+    # Wait for another writer (an import) rather than fail a long crawl.
+    return SearchEngine(index_dir, lock_timeout=60.0)
 
 
 def crawl(

@@ -102,7 +102,7 @@ def portal_for_urls(urls: list[str], name: str = "") -> list[Portal]:
     return portals
 
 
-def _strings(data: dict, key: str, where: str) -> tuple[str, ...]:
+def _strings(data: dict[str, object], key: str, where: str) -> tuple[str, ...]:
     value = data.get(key, [])
     if isinstance(value, str):
         value = [value]

@@ -14,7 +14,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
@@ -200,11 +200,11 @@ class CrawlState:
 
     # --- articles waiting for the sink -----------------------------------------------
 
-    def add_pending(self, url: str, article: dict, content_hash: str) -> None:
+    def add_pending(self, url: str, article: dict[str, Any], content_hash: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO pending(url, article, content_hash) VALUES (?, ?, ?)",
                         (url, json.dumps(article, ensure_ascii=False), content_hash))
 
-    def pending(self) -> Iterator[tuple[str, dict, str]]:
+    def pending(self) -> Iterator[tuple[str, dict[str, Any], str]]:
         for url, art, h in self.db.execute("SELECT url, article, content_hash FROM pending").fetchall():
             yield url, json.loads(art), h
 
