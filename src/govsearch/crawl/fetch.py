@@ -141,24 +141,39 @@ def retry_after_seconds(value: str | None) -> float | None:
 
 
 class Fetcher:
-    """Wraps one httpx.AsyncClient; create inside a running event loop."""
+    """httpx clients, one per host; create inside a running event loop.
+
+    One client per host rather than one shared: httpcore checks every pooled
+    connection on each request, so a shared pool makes each request cost
+    grow with the number of hosts. The TLS context (certificate store
+    loading is slow) is shared.
+    """
 
     def __init__(self, config: FetchConfig, gate_for: Callable[[str], HostGate]) -> None:
         self.config = config
         self.gate_for = gate_for
         self.requests = 0
-        self.client = httpx.AsyncClient(
-            follow_redirects=False,
-            timeout=httpx.Timeout(config.timeout),
-            headers={"User-Agent": config.user_agent,
-                     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5",
-                     "Accept-Language": "vi,en;q=0.5"},
-            limits=httpx.Limits(max_connections=None, max_keepalive_connections=64),
-            verify=config.verify_tls,
-        )
+        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._ssl = httpx.create_ssl_context(verify=config.verify_tls) if config.verify_tls else False
+
+    def client_for(self, host: str) -> httpx.AsyncClient:
+        client = self._clients.get(host)
+        if client is None:
+            client = self._clients[host] = httpx.AsyncClient(
+                follow_redirects=False,
+                timeout=httpx.Timeout(self.config.timeout),
+                headers={"User-Agent": self.config.user_agent,
+                         "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5",
+                         "Accept-Language": "vi,en;q=0.5"},
+                limits=httpx.Limits(max_connections=None, max_keepalive_connections=8),
+                verify=self._ssl,
+            )
+        return client
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
 
     async def fetch(self, url: str, *, conditional: dict[str, str] | None = None,
                     accept: tuple[str, ...] = HTML_TYPES,
@@ -227,14 +242,16 @@ class Fetcher:
     async def _get_once(self, url: str, current: str, headers: dict[str, str],
                         accept: tuple[str, ...]) -> FetchResult:
         cfg = self.config
-        gate = self.gate_for(host_key(current))
+        key = host_key(current)
+        gate = self.gate_for(key)
+        client = self.client_for(key)
         async with gate:
             self.requests += 1
             try:
                 # httpx's timeout is per read; the overall cap stops a server
                 # that trickles one byte at a time.
                 async with asyncio.timeout(cfg.timeout * 3), \
-                        self.client.stream("GET", current, headers=headers) as resp:
+                        client.stream("GET", current, headers=headers) as resp:
                     res = FetchResult(url, current, resp.status_code, resp.headers)
                     if resp.status_code != 200:
                         # Error bodies and redirects are not worth reading.

@@ -136,6 +136,9 @@ class Crawler:
         # URLs this run has finished (including redirect targets and
         # rel=canonical aliases), so none is fetched twice in one run.
         self.visited: set[str] = set()
+        # Links already considered this run: menus repeat the same hundred
+        # links on every page, no need to regex and INSERT them each time.
+        self.seen_links: set[str] = set()
         self.batch: list[tuple[str, Article]] = []
         self.batch_started = 0.0
         self.flush_lock = asyncio.Lock()
@@ -449,11 +452,18 @@ class Crawler:
             links = analysis.links
             if links.canonical and self.portal_for(host_key(links.canonical)) and not trap_reason(links.canonical):
                 aliases.add(links.canonical)
+            seen = self.seen_links
             for feed in links.feeds:
+                if feed in seen:
+                    continue
+                seen.add(feed)
                 adm = self.admit(feed, "feed", row.depth + 1, priority=0)
                 if adm:
                     new.append(adm)
             for link in links.links:
+                if link in seen:
+                    continue
+                seen.add(link)
                 adm = self.admit(link, None, row.depth + 1)
                 if adm:
                     new.append(adm)
