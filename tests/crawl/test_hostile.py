@@ -270,3 +270,38 @@ def test_host_that_dies_mid_crawl(tmp_path: Path) -> None:
     assert 3 <= len(sink.docs) <= 4
     assert [(p.host, p.kind, p.url) for p in summary.problems] == [(site.netloc, "unreachable", "")]
     assert summary.queue_length >= 10  # owed to the next run (the failed few are retried after 6 h)
+
+
+def test_robots_server_error_keeps_out(site: Site, tmp_path: Path) -> None:
+    site.page("/robots.txt", "busy", status=503)
+    site.page("/", listing_html("home", ["/a.html"]))
+    summary = crawl([site.url("/")], index_dir=tmp_path, extract=tiny_extract, sink=MemorySink(), **FAST)
+    assert set(site.paths()) == {"/robots.txt"}
+    assert [(p.kind, p.url) for p in summary.problems] == [("robots-unavailable", "")]
+
+
+def test_endless_unknown_links_are_bounded_by_depth(site: Site, tmp_path: Path) -> None:
+    """A trap no pattern recognises (a calendar under an unusual name): each
+    page links to the "next" one forever."""
+    site.robots("")
+    site.fallback = lambda h: h.send(200, listing_html(h.path, [f"/su-kien/ky-{int(h.path.rsplit('-', 1)[-1]) + 1}"]))
+    summary = crawl([site.url("/su-kien/ky-0")], index_dir=tmp_path, extract=tiny_extract, sink=MemorySink(), **FAST)
+    assert 5 <= summary.pages_fetched <= 9
+    assert summary.queue_length == 0
+
+
+def test_redirect_to_another_allowed_host(site: Site, site2: Site, tmp_path: Path) -> None:
+    """www.-style moves: the target host's own robots.txt is read first and its
+    politeness applies."""
+    site.robots("")
+    site2.robots("User-agent: *\nDisallow: /private/\n")
+    site.page("/", listing_html("home", ["/moved.html", "/moved-private.html"]))
+    site.page("/moved.html", "", status=301, headers={"Location": site2.url("/new.html")})
+    site.page("/moved-private.html", "", status=301, headers={"Location": site2.url("/private/x.html")})
+    site2.page("/new.html", article_html("Moved", "here now"))
+    portal = Portal(name="two hosts", seeds=(site.url("/"),), allowed_hosts=(site.netloc, site2.netloc))
+    sink = MemorySink()
+    summary = crawl(portals=[portal], index_dir=tmp_path, extract=tiny_extract, sink=sink, **FAST)
+    assert list(sink.docs) == [site2.url("/new.html")]
+    assert site2.paths()[0] == "/robots.txt" and "/private/x.html" not in site2.paths()
+    assert summary.problems == []
