@@ -61,7 +61,7 @@ class SearchEngine:
         """Index one article (replacing any with the same URL) and commit."""
         self.store.add_many([article], timeout=self.lock_timeout)
 
-    def add_many(self, articles: Iterable[Article], *, commit_every: int = 10_000,
+    def add_many(self, articles: Iterable[Article], *, commit_every: int = 5_000,
                  progress: Callable[[int], None] | None = None) -> int:
         """Index many articles, committing every `commit_every`; returns the count."""
         return self.store.add_many(articles, commit_every=commit_every,
