@@ -21,7 +21,7 @@ from .vector import Snapshot
 from .parse import ParsedQuery, Unit, parse_query, to_syllables
 from .rank import SNIPPET_CHARS, QueryTerms, adjacency, bonus, highlight, query_sequences, query_terms
 from .results import Hit, SearchResult
-from .suggest import correct_syllable, restore_accents
+from .suggest import MIN_CORRECTION_DF, correct_syllable, restore_accents
 
 SORTS = ("relevance", "date")
 # How many top candidates the second stage re-scores.
@@ -255,10 +255,12 @@ class SearchEngine:
         if not all(u.plain for u in pq.units):
             return None
         words, changed = [], False
+        min_df = MIN_CORRECTION_DF if reader.doc_count() >= 1000 else 1
         for u in pq.units:
             s = u.main[0]
-            known = reader.doc_frequency("body_f", s.folded) or reader.doc_frequency("title_f", s.folded)
-            fix = None if known else correct_syllable(reader, s.folded)
+            # rare counts as unknown: the index has its own typos ("daa")
+            df = reader.doc_frequency("body_f", s.folded) + reader.doc_frequency("title_f", s.folded)
+            fix = None if df >= min_df else correct_syllable(reader, s.folded)
             if fix:
                 words.append(fix)
                 changed = True

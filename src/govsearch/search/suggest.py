@@ -24,6 +24,7 @@ _VOWELS = set("aăâeêioôơuưy")
 # Viterbi weights: how much a title bigram counts against single syllables.
 _BIGRAM_WEIGHT = 2.0
 _CANDIDATES_PER_SYLLABLE = 6
+MIN_CORRECTION_DF = 3
 
 
 @lru_cache(maxsize=4096)
@@ -85,12 +86,17 @@ def restore_accents(reader, folded_syllables: list[str]) -> list[str]:
 
 
 def correct_syllable(reader, folded: str) -> str | None:
-    """A known folded syllable one edit away from an unknown one, the most frequent."""
+    """A common folded syllable one edit away from an unknown one, the most frequent.
+
+    Candidates come from the title lexicon (small, and holding the syllables
+    people search for) and must occur in at least MIN_CORRECTION_DF
+    documents, so a rare typo in the index is never offered as a correction.
+    """
     if len(folded) < 3 or not folded.isalpha():
         return None
-    found = set(reader.terms_within("body_f", folded, 1, prefix=1))
-    found |= set(reader.terms_within("title_f", folded, 1, prefix=1))
-    found.discard(folded)
-    if not found:
-        return None
-    return max(sorted(found), key=lambda w: reader.doc_frequency("body_f", w))
+    found = {w for w in reader.terms_within("title_f", folded, 1, prefix=1) if w != folded}
+    scored = [(reader.doc_frequency("body_f", w) + reader.doc_frequency("title_f", w), w) for w in sorted(found)]
+    # a small index has too few documents for the threshold to mean anything
+    min_df = MIN_CORRECTION_DF if reader.doc_count() >= 1000 else 1
+    scored = [x for x in scored if x[0] >= min_df]
+    return max(scored)[1] if scored else None
