@@ -68,7 +68,7 @@ def test_pagination(client):
 
 def test_empty_results(client):
     html = client.get("/", params={"q": "xyzzy quux"}).text
-    assert "Khoảng 0 kết quả" in html and "Không tìm thấy kết quả nào phù hợp với <strong>xyzzy quux</strong>" in html
+    assert "Không có kết quả (" in html and "Không tìm thấy kết quả nào phù hợp với <strong>xyzzy quux</strong>" in html
     assert 'class="hit"' not in html
 
 
@@ -111,3 +111,11 @@ def test_unknown_page_is_404(client):
 def test_static_css(client):
     r = client.get("/static/style.css")
     assert r.status_code == 200 and "mark" in r.text
+
+
+def test_page_past_the_end_leads_back(client):
+    html = client.get("/", params={"q": "dân vận", "page": 9}).text
+    assert "Không tìm thấy kết quả nào" in html and "ở trang 9" in html
+    prev = re.search(r'<a class="prev" rel="prev" href="([^"]+)"', html)[1]
+    assert params(unescape(prev))["page"] == ["3"]
+    assert ">3</a>" in html and 'rel="next"' not in html

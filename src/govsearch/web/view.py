@@ -92,7 +92,8 @@ def input_date(d: datetime | None) -> str:
 
 def search_view(p: SearchParams, result: SearchResult) -> SearchView:
     v = SearchView(params=p, notices=list(result.notices))
-    v.summary = f"Khoảng {number(result.total)} kết quả ({seconds(result.took_ms)} giây)"
+    found = f"Khoảng {number(result.total)} kết quả" if result.total else "Không có kết quả"
+    v.summary = f"{found} ({seconds(result.took_ms)} giây)"
     v.empty = not result.hits
     first = (result.page - 1) * result.limit + 1
     v.hits = [_hit(i, h) for i, h in enumerate(result.hits, first)]
@@ -141,12 +142,14 @@ def _is_year(p: SearchParams, year: int) -> bool:
 
 
 def _paginate(v: SearchView, p: SearchParams, pages: int) -> None:
-    if pages <= 1:
+    if pages <= 1 and p.page <= 1:
         return
-    lo = max(1, p.page - PAGE_WINDOW)
-    hi = min(pages, p.page + PAGE_WINDOW)
+    # Past the last page (an old bookmark, a hand-edited URL): lead back to the last one.
+    current = min(p.page, pages)
+    lo = max(1, current - PAGE_WINDOW)
+    hi = min(pages, current + PAGE_WINDOW)
     v.pages = [Link(str(n), href(p, page=n), active=n == p.page) for n in range(lo, hi + 1)]
     if p.page > 1:
-        v.prev = Link("‹ Trước", href(p, page=p.page - 1))
+        v.prev = Link("‹ Trước", href(p, page=min(p.page - 1, max(pages, 1))))
     if p.page < pages:
         v.next = Link("Sau ›", href(p, page=p.page + 1))
