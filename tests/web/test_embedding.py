@@ -187,11 +187,10 @@ def test_server_answers_during_an_import_and_shows_new_documents(tmp_path):
     SearchEngine(path).add_many(web_articles())
     jsonl = tmp_path / "more.jsonl"
     with open(jsonl, "w", encoding="utf-8") as f:
-        for n in range(3000):
-            f.write(json.dumps({"url": f"https://nhap.gov.vn/{n}", "title": f"Bản tin nhập khẩu số {n}",
+        f.writelines(json.dumps({"url": f"https://nhap.gov.vn/{n}", "title": f"Bản tin nhập khẩu số {n}",
                                 "body": "Bản tin về xuất nhập khẩu nông sản " * 20,
                                 "published": datetime(2025, 1, 1 + n % 28).isoformat()},
-                               ensure_ascii=False) + "\n")
+                               ensure_ascii=False) + "\n" for n in range(3000))
     with TestClient(create_app(path)) as client:
         assert client.get("/api/search", params={"q": "nhập khẩu"}).json()["total"] == 0
         importer = subprocess.Popen([sys.executable, "-m", "govsearch.cli", "import", str(jsonl),

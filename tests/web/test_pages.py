@@ -11,7 +11,7 @@ from govsearch import Article
 
 def links(html: str, css_class: str) -> dict[str, str]:
     """label -> href of the links inside <section class="... css_class">."""
-    section = re.search(rf'<section class="[^"]*{css_class}[^"]*">(.*?)</section>', html, re.S)
+    section = re.search(rf'<section class="[^"]*{css_class}[^"]*">(.*?)</section>', html, re.DOTALL)
     assert section, css_class
     return {label: unescape(href) for href, label in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', section[1])}
 
@@ -58,7 +58,7 @@ def test_facet_links_keep_the_other_parameters(client):
 
 def test_pagination(client):
     html = client.get("/", params={"q": "dân vận"}).text
-    nav = re.search(r'<nav class="pages".*?</nav>', html, re.S)[0]
+    nav = re.search(r'<nav class="pages".*?</nav>', html, re.DOTALL)[0]
     assert '<strong aria-current="page">1</strong>' in nav and ">3</a>" in nav and ">4</a>" not in nav
     page3 = re.search(r'<a href="([^"]+)">3</a>', nav)[1]
     html3 = client.get("/" + unescape(page3)).text

@@ -28,7 +28,7 @@ from ..search.engine import MAX_LIMIT
 from .holder import EngineHolder, IndexUnavailable
 from .params import DATE_FORMATS, DEFAULT_LIMIT, MAX_PAGE, ParamError, SearchParams, parse_params, run_search
 from .serialize import article_dict, stats_dict
-from .view import input_date, number, search_view
+from .view import SearchView, input_date, number, search_view
 
 HERE = Path(__file__).parent
 API_PREFIX = "/api"
@@ -107,7 +107,7 @@ def create_app(index: str | os.PathLike | None = None, *, engine: SearchEngine |
     return app
 
 
-def _page(templates: Jinja2Templates, request: Request, p: SearchParams, *, view=None,
+def _page(templates: Jinja2Templates, request: Request, p: SearchParams, *, view: SearchView | None = None,
           error: str | None = None, documents: int | None = None, status: int = 200) -> Response:
     context: dict[str, Any] = {
         "p": p, "v": view, "error": error, "documents": documents,

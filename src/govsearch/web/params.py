@@ -31,7 +31,7 @@ class SearchParams:
     since_dt: datetime | None = field(default=None, compare=False)
     until_dt: datetime | None = field(default=None, compare=False)
 
-    def with_(self, **changes) -> "SearchParams":
+    def with_(self, **changes) -> SearchParams:
         return replace(self, **changes)
 
 

@@ -130,8 +130,8 @@ def _year_links(p: SearchParams, counts: dict[str, int]) -> list[Link]:
     links = []
     for year in sorted(counts, reverse=True):
         active = _is_year(p, int(year))
-        target = dict(since="", until="") if active else \
-            dict(since=f"{year}-01-01", until=f"{year}-12-31")
+        target = {"since": "", "until": ""} if active else \
+            {"since": f"{year}-01-01", "until": f"{year}-12-31"}
         links.append(Link(year, href(p, page=1, **target), number(counts[year]), active))
     return links
 
