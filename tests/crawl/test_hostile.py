@@ -212,7 +212,7 @@ def test_crawl_delay_spaces_requests(site: Site, tmp_path: Path) -> None:
     times = sorted(h.at for h in site.hits if h.path != "/robots.txt" and not h.path.endswith(".xml"))
     assert len(times) == 6
     gaps = [b - a for a, b in zip(times, times[1:])]
-    assert min(gaps) >= 0.28, gaps
+    assert min(gaps) >= 0.299, gaps  # measured where it matters: at the server
     assert len(sink.docs) == 5
 
 

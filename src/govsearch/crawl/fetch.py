@@ -76,6 +76,10 @@ class HostGate:
         self.delay = delay
         self.next_start = 0.0
         self.last_start = -1e9
+        # When the site itself asked for a Crawl-delay, count the delay from
+        # the end of the previous request: the server then sees at least that
+        # gap between requests, whatever the network did to their timing.
+        self.after_response = False
         self._lock = asyncio.Lock()
 
     def set_delay(self, delay: float) -> None:
@@ -100,6 +104,8 @@ class HostGate:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        if self.after_response:
+            self.next_start = max(self.next_start, time.monotonic() + self.delay)
         self.sem.release()
 
     def ready_in(self) -> float:

@@ -144,6 +144,8 @@ class Crawler:
         self.flush_lock = asyncio.Lock()
         self._problem_keys: set[tuple[str, str, str]] = set()
         self._host_counts: dict[str, int] = {}
+        self._portal_cache: dict[str, Portal | None] = {}
+        self._rr = 0
         self._last_progress = 0.0
         self._started = time.monotonic()
         self.stop_requested = False
@@ -162,10 +164,13 @@ class Crawler:
         self.summary.problems.append(Problem(host, kind, detail, url))
 
     def portal_for(self, netloc: str) -> Portal | None:
-        for p in self.portals:
-            if p.allows_host(netloc):
-                return p
-        return None
+        try:
+            return self._portal_cache[netloc]
+        except KeyError:
+            pass
+        found = next((p for p in self.portals if p.allows_host(netloc)), None)
+        self._portal_cache[netloc] = found
+        return found
 
     def host(self, key: str) -> _Host:
         h = self.hosts.get(key)
@@ -200,7 +205,10 @@ class Crawler:
 
     def _queue_length(self) -> int:
         # Dead hosts' URLs count: they are still owed a visit by a later run.
-        return self.state.count_due(time.time(), self.run_id)
+        # Hosts outside this run's portals (left in the state file by a crawl
+        # of other seeds) do not: this run will not touch them.
+        counts = self.state.count_due_by_host(time.time(), self.run_id)
+        return sum(n for host, n in counts.items() if self.portal_for(host) is not None)
 
     def host_cap(self, h: _Host) -> int:
         if h.portal and h.portal.max_pages:
@@ -324,7 +332,10 @@ class Crawler:
             return
         cd = robots.crawl_delay()
         if cd is not None:
+            # A Crawl-delay means "one request at a time, this far apart".
             h.gate.set_delay(max(h.gate.delay, min(cd, MAX_CRAWL_DELAY)))
+            h.gate.after_response = True
+            h.per_host = 1
         # Sitemaps: the ones robots.txt names, else the conventional place.
         sitemaps = robots.sitemaps()
         new: list[NewUrl] = []
@@ -625,8 +636,9 @@ class Crawler:
 
     def discover_hosts(self, now: float) -> None:
         for key in self.state.hosts_due(now, self.run_id, set(self.dead)):
-            h = self.host(key)
-            h.drained = False
+            if self.portal_for(key) is None:
+                continue  # left over from a crawl of other seeds: not this run's business
+            self.host(key).drained = False
 
     def request_stop(self) -> None:
         self.stop_requested = True
@@ -668,7 +680,11 @@ class Crawler:
                     last_scan = now_m
                 started = False
                 wake = 1.0
-                for h in list(self.hosts.values()):
+                # Start the scan one host further each time, so that when
+                # `concurrency` is the limit every host still gets its turn.
+                ring = list(self.hosts.values())
+                self._rr = (self._rr + 1) % max(1, len(ring))
+                for h in ring[self._rr:] + ring[:self._rr]:
                     if len(tasks) >= self.opts.concurrency:
                         break
                     if h.key in self.dead or h.inflight >= h.per_host:

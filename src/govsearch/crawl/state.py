@@ -164,11 +164,11 @@ class CrawlState:
             " ORDER BY priority, depth, due LIMIT ?", (host, now, run, limit)).fetchall()
         return [UrlRow(*r) for r in rows]
 
-    def count_due(self, now: float, run: int) -> int:
-        row = self.db.execute(
-            "SELECT COUNT(*) FROM urls WHERE due<=? AND status!='pending' AND COALESCE(last_run, 0)!=?",
-            (now, run)).fetchone()
-        return int(row[0])
+    def count_due_by_host(self, now: float, run: int) -> dict[str, int]:
+        rows = self.db.execute(
+            "SELECT host, COUNT(*) FROM urls WHERE due<=? AND status!='pending' AND COALESCE(last_run, 0)!=?"
+            " GROUP BY host", (now, run)).fetchall()
+        return {str(h): int(n) for h, n in rows}
 
     def get(self, url: str) -> UrlRow | None:
         r = self.db.execute(
