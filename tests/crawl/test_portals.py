@@ -90,3 +90,12 @@ def test_real_seeds_without_network_end_cleanly(tmp_path: Path) -> None:
     assert all(p.kind == "unreachable" for p in summary.problems)
     assert summary.pages_fetched == 0
     assert len(summary.lines()) == 1 + len(hosts)
+
+
+def test_seed_urls_pick_up_known_portal_settings() -> None:
+    from govsearch.crawl.portals import portals_for_seeds
+    known = load_portals(SEEDS_DIR)
+    got = portals_for_seeds(["https://thainguyen.gov.vn/tin-tong-hop?utm_source=x", "https://example.vn/a"], known)
+    assert got[0].name == known[0].name and got[0].seeds == ("https://thainguyen.gov.vn/tin-tong-hop",)
+    assert got[0].delay == known[0].delay and got[0].article_patterns == known[0].article_patterns
+    assert got[1].allowed_hosts == ("example.vn", "www.example.vn")

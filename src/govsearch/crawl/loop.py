@@ -29,7 +29,7 @@ from govsearch.article import VIETNAM_TZ, Article, ArticleError
 
 from .discover import PageAnalysis, analyze_page, as_datetime, parse_xml
 from .fetch import DEFAULT_USER_AGENT, HTML_TYPES, XML_TYPES, FetchConfig, Fetcher, FetchResult, HostGate
-from .portals import Portal, load_portals, load_seeds_file, portal_for_urls
+from .portals import Portal, PortalError, load_portals, load_seeds_file, portals_for_seeds
 from .report import CrawlProgress, CrawlSummary, Problem
 from .robots import Robots
 from .state import CrawlState, NewUrl, UrlRow
@@ -786,11 +786,13 @@ def crawl(
 ) -> CrawlSummary:
     """Crawl Vietnamese government portals into the search index; resumable.
 
-    What to crawl, in order of precedence: ``portals`` (already loaded);
-    ``seeds`` (bare URLs, each host becomes a portal that allows that host and
-    its ``www.`` twin); ``seeds_file`` (a portal ``.toml``, a directory of
-    them, or a text file of URLs); otherwise every portal in ``crawl_seeds/``
-    (relative to the working directory).
+    What to crawl: ``portals`` (already loaded, e.g. by ``load_portals``) if
+    given; else ``seeds`` (URLs) plus ``seeds_file`` (a portal ``.toml``, a
+    directory of them, or a text file of URLs); with neither, every portal in
+    ``crawl_seeds/`` (relative to the working directory). A seed URL on a host
+    that a ``crawl_seeds/`` portal covers is crawled with that portal's
+    patterns and politeness; any other seed host becomes an ad-hoc portal
+    allowing that host and its ``www.`` twin.
 
     State (frontier, per-URL status, ETag/Last-Modified, content hashes,
     robots.txt cache) lives in SQLite at ``state_path``, default
@@ -837,11 +839,20 @@ def crawl(
     whatever the sink raises.
     """
     if portals is None:
+        portals = []
         if seeds:
-            portals = portal_for_urls(list(seeds))
-        elif seeds_file is not None:
-            portals = load_seeds_file(seeds_file)
-        else:
+            # A URL on a portal we have a file for crawls with that portal's
+            # patterns and politeness.
+            known: list[Portal] = []
+            if Path("crawl_seeds").is_dir():
+                try:
+                    known = load_portals("crawl_seeds")
+                except PortalError:
+                    known = []
+            portals += portals_for_seeds(list(seeds), known)
+        if seeds_file is not None:
+            portals += load_seeds_file(seeds_file)
+        if not seeds and seeds_file is None:
             portals = load_portals("crawl_seeds")
     if not portals:
         raise ValueError("nothing to crawl: no seeds and no portals")

@@ -20,6 +20,7 @@ One TOML file per portal lives in `crawl_seeds/`. A file looks like::
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -100,6 +101,27 @@ def portal_for_urls(urls: list[str], name: str = "") -> list[Portal]:
         portals.append(Portal(name=name or netloc, seeds=tuple(seeds),
                               allowed_hosts=(bare, "www." + bare)))
     return portals
+
+
+def portals_for_seeds(urls: list[str], known: list[Portal]) -> list[Portal]:
+    """Portals for seed URLs: a URL on a host a known portal covers starts that
+    portal (with its patterns and politeness) from these URLs; other URLs get
+    ad-hoc portals."""
+    chosen: dict[str, list[str]] = {}
+    order: list[Portal] = []
+    loose: list[str] = []
+    for url in urls:
+        canon = canonicalize(url)
+        portal = next((p for p in known if p.allows_host(urlsplit(canon).netloc)), None)
+        if portal is None:
+            loose.append(canon)
+            continue
+        if portal.name not in chosen:
+            chosen[portal.name] = []
+            order.append(portal)
+        chosen[portal.name].append(canon)
+    out = [dataclasses.replace(p, seeds=tuple(chosen[p.name]), sitemaps=(), feeds=()) for p in order]
+    return out + (portal_for_urls(loose) if loose else [])
 
 
 def _strings(data: dict[str, object], key: str, where: str) -> tuple[str, ...]:
