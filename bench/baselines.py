@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from corpus import Doc
+from corpus import Doc, provenance
 
 
 @dataclass(slots=True)
@@ -80,7 +80,9 @@ def meta_path(index_path: Path) -> Path:
 
 
 def write_meta(index_path: Path, docs: Sequence[Doc], stats: BuildStats) -> None:
-    meta = corpus_fingerprint(docs) | {"build": asdict(stats)}
+    # The code version matters for govsearch: an index built by yesterday's
+    # analyzer searched with today's query code is not a fair measurement.
+    meta = corpus_fingerprint(docs) | {"build": asdict(stats), "provenance": provenance()}
     meta_path(index_path).write_text(json.dumps(meta, indent=1), encoding="utf-8")
 
 
@@ -90,6 +92,11 @@ def index_matches(index_path: Path, docs: Sequence[Doc]) -> bool:
         return False
     meta = json.loads(mp.read_text(encoding="utf-8"))
     return all(meta.get(k) == v for k, v in corpus_fingerprint(docs).items())
+
+
+def read_meta(index_path: Path) -> dict[str, Any]:
+    mp = meta_path(index_path)
+    return json.loads(mp.read_text(encoding="utf-8")) if mp.exists() else {}
 
 
 def _remove(path: Path) -> None:

@@ -42,7 +42,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from baselines import System, ensure_built, make_system
+from baselines import System, ensure_built, make_system, read_meta
 from corpus import CORPUS_FULL, CORPUS_SAMPLE, OUT_DIR, Doc, load_docs, provenance
 
 K = 10
@@ -510,10 +510,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     systems = available_systems(a.systems.split(","))
     outcomes: list[Outcome] = []
+    index_prov: dict[str, dict] = {}
     for name in systems:
         s = make_system(name, a.index_root, tag)
         built = ensure_built(s, docs, rebuild=a.rebuild)
-        print(f"{name}: " + (f"built in {built.wall_s:.1f}s" if built else "reusing index"), flush=True)
+        index_prov[name] = read_meta(s.path).get("provenance", {})
+        print(f"{name}: " + (f"built in {built.wall_s:.1f}s" if built else
+                             f"reusing index built {index_prov[name].get('time_utc')}"), flush=True)
+        if name == "govsearch" and index_prov[name].get("src_sha256") != prov["src_sha256"]:
+            print("warning: the govsearch index was built by other source than is searching it "
+                  f"({index_prov[name].get('src_sha256')} vs {prov['src_sha256']}); use --rebuild",
+                  file=sys.stderr, flush=True)
         s.open()
         try:
             t0 = time.perf_counter()
@@ -531,7 +538,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n".join(checks))
 
     result = {
-        "provenance": prov,
+        "provenance": prov, "index_provenance": index_prov,
         "corpus": str(corpus), "docs": len(docs), "seed": a.seed, "k": K,
         "targets": a.targets, "special": a.special, "systems": systems,
         "table": table, "checks": checks,

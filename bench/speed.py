@@ -111,6 +111,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         for s in systems:
             s.close()
 
+    # Per kind, because accent-less and abbreviation queries take other code
+    # paths in govsearch (readings, expansions) than exact ones.
+    by_kind: dict[str, dict[str, dict[str, float]]] = {}
+    for s in systems:
+        for kind in sorted({q.kind for q in timed}):
+            xs = [t for t, q in zip(lat[s.name], timed) if q.kind == kind]
+            by_kind.setdefault(kind, {})[s.name] = {"p50_ms": statistics.median(xs),
+                                                     "p95_ms": percentile(xs, 95)}
+
     rows = {}
     for s in systems:
         xs = lat[s.name]
@@ -145,6 +154,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"| {n} | {f(r['docs_per_s'], '.0f')} | {f(r['docs_per_cpu_s'], '.0f')} | "
             f"{f(r['build_wall_s'], '.1f')} | {r['index_bytes'] / 1e6:.1f} | {r['index_to_raw']:.2f} | "
             f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['mean_ms']:.1f} | {r['max_ms']:.1f} |")
+    lines += ["", "Latency by query kind, p50 / p95 ms:", "",
+              "| kind | n | " + " | ".join(rows) + " |", "|---|---:|" + "---:|" * len(rows)]
+    kind_n = Counter(q.kind for q in timed)
+    for kind, per in by_kind.items():
+        lines.append(f"| {kind} | {kind_n[kind]} | " + " | ".join(
+            f"{per[n]['p50_ms']:.1f} / {per[n]['p95_ms']:.1f}" for n in rows) + " |")
     checks = []
     if "govsearch" in rows and "whoosh" in rows:
         g, w = rows["govsearch"], rows["whoosh"]
@@ -169,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     result = {"provenance": prov, "corpus": str(corpus), "docs": len(docs), "raw_text_bytes": raw,
               "timed_queries": len(timed), "warmup_queries": len(warm),
               "query_kinds": dict(Counter(q.kind for q in timed)),
-              "systems": rows, "checks": checks,
+              "systems": rows, "by_kind": by_kind, "checks": checks,
               "latencies_ms": lat}
     (a.out / f"speed-{tag}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     (a.out / f"speed-{tag}.md").write_text(f"govsearch code {prov}\n\n" + md + "\n", encoding="utf-8")
