@@ -1,6 +1,7 @@
 """Crawl throughput against local portals, politeness off.
 
 Run: python bench/crawl_bench.py [--hosts 4] [--articles 300] [--concurrency 16] [--per-host 4]
+                                [--workers 2] [--batch 200] [--passes full,no-index,fetch]
 
 A separate process serves `--hosts` synthetic Netsite/NukeViet-style portals
 on 127.0.0.1 (listing pages of 20 teasers chained by /page-N, article pages of
@@ -150,7 +151,8 @@ class NullSink:
 def run_pass(label: str, seeds: list[str], extract, sink, index_dir: Path, args: argparse.Namespace) -> CrawlSummary:
     t0 = time.perf_counter()
     kwargs = dict(index_dir=index_dir, delay=0, per_host=args.per_host, concurrency=args.concurrency,
-                  timeout=10, retries=1, backoff=0.05, extract=extract, workers=args.workers)
+                  timeout=10, retries=1, backoff=0.05, extract=extract, workers=args.workers,
+                  batch_size=args.batch)
     if sink is not None:
         kwargs["sink"] = sink
     summary = crawl(seeds, **kwargs)
@@ -168,6 +170,7 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--per-host", type=int, default=4)
     ap.add_argument("--workers", type=int, default=2, help="extraction processes (0: threads)")
+    ap.add_argument("--batch", type=int, default=200, help="articles per hand-over to the index")
     ap.add_argument("--passes", default="full,no-index,fetch")
     args = ap.parse_args()
 

@@ -97,3 +97,19 @@ def test_portal_patterns_and_host_cap(site: Site, tmp_path: Path) -> None:
     assert summary.pages_fetched <= 31
     assert any(p.kind == "host-cap" for p in summary.problems)
     assert not any(u.endswith(("/a/10.html", "/a/11.html")) for u in sink.docs)
+
+
+def test_two_crawls_on_one_state_file_are_refused(site: Site, tmp_path: Path) -> None:
+    import pytest
+
+    from govsearch.crawl import CrawlBusyError
+    from govsearch.crawl.state import CrawlState
+
+    site.robots("")
+    held = CrawlState(tmp_path / "crawl.sqlite")
+    try:
+        with pytest.raises(CrawlBusyError):
+            crawl([site.url("/")], index_dir=tmp_path, extract=tiny_extract, sink=MemorySink(), **FAST)
+    finally:
+        held.close()
+    assert crawl([site.url("/")], index_dir=tmp_path, extract=tiny_extract, sink=MemorySink(), **FAST).pages_fetched

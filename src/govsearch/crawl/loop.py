@@ -835,8 +835,10 @@ def crawl(
 
     Returns a ``CrawlSummary``; network trouble never raises, it is listed in
     ``summary.problems`` once per host and kind (or per URL for page-level
-    problems). Raises ``PortalError``/``ValueError`` for bad seeds and
-    whatever the sink raises.
+    problems). Raises ``PortalError``/``ValueError`` for bad seeds,
+    ``CrawlBusyError`` if another crawl is using the same state file, and
+    whatever the sink raises (extracted articles then wait in the state file
+    and are handed over by the next run).
     """
     if portals is None:
         portals = []
@@ -876,13 +878,15 @@ def crawl(
     )
     own_sink = sink is None
     sink_obj: Sink = _default_sink(index_path) if sink is None else sink
-    crawler = Crawler(portals, opts, extract or _default_extract(), sink_obj, progress)
+    crawler: Crawler | None = None
     try:
+        crawler = Crawler(portals, opts, extract or _default_extract(), sink_obj, progress)
         return asyncio.run(_run_with_sigint(crawler))
     except asyncio.CancelledError:
         raise KeyboardInterrupt from None
     finally:
-        crawler.state.close()
+        if crawler is not None:
+            crawler.state.close()
         if own_sink and hasattr(sink_obj, "close"):
             sink_obj.close()
 

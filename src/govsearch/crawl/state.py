@@ -57,6 +57,16 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 """
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; one crawl at a time is then up to the user
+    fcntl = None  # type: ignore[assignment]
+
+
+class CrawlBusyError(RuntimeError):
+    """Another crawl is already using this state file."""
+
+
 KIND_PRIORITY = {"sitemap": 0, "feed": 0, "article": 1, "listing": 2, "page": 3}
 
 
@@ -89,6 +99,15 @@ class CrawlState:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Two crawls on one frontier would fetch everything twice. flock is
+        # released by the kernel when the process dies, even by kill -9.
+        self._lock_file = open(str(self.path) + ".lock", "a+")
+        if fcntl is not None:
+            try:
+                fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                self._lock_file.close()
+                raise CrawlBusyError(f"another crawl is using {self.path}") from None
         # isolation_level=None: we issue BEGIN/COMMIT ourselves.
         self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -99,6 +118,7 @@ class CrawlState:
 
     def close(self) -> None:
         self.db.close()
+        self._lock_file.close()
 
     # --- transactions -------------------------------------------------------------
 
