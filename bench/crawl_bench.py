@@ -5,7 +5,7 @@ Run: python bench/crawl_bench.py [--hosts 4] [--articles 300] [--concurrency 16]
 
 A separate process serves `--hosts` synthetic Netsite/NukeViet-style portals
 on 127.0.0.1 (listing pages of 20 teasers chained by /page-N, article pages of
-~30 KB with menus, related links and a Vietnamese body), so the servers do not
+~18 KB with menus, related links and a Vietnamese body), so the servers do not
 compete with the crawler for the GIL. Three passes over fresh state:
 
   full      crawl + govsearch.extract + SearchEngine index (falls back to a

@@ -183,7 +183,8 @@ class Fetcher:
 
     async def fetch(self, url: str, *, conditional: dict[str, str] | None = None,
                     accept: tuple[str, ...] = HTML_TYPES,
-                    may_follow: Callable[[str], Awaitable[str | None]] | None = None) -> FetchResult:
+                    may_follow: Callable[[str], Awaitable[str | None]] | None = None,
+                    max_bytes: int | None = None) -> FetchResult:
         """GET `url` with retries, following redirects that `may_follow`
         accepts (it returns a refusal reason or None).
 
@@ -194,7 +195,8 @@ class Fetcher:
         current = url
         headers = dict(conditional or {})
         for _hop in range(self.config.max_redirects + 1):
-            result = await self._get_with_retries(url, current, headers, accept)
+            result = await self._get_with_retries(url, current, headers, accept,
+                                                  max_bytes or self.config.max_bytes)
             if result.status not in REDIRECT_CODES or result.problem:
                 return result
             location = result.headers.get("location")
@@ -222,11 +224,11 @@ class Fetcher:
                            detail=f"more than {self.config.max_redirects} redirects")
 
     async def _get_with_retries(self, url: str, current: str, headers: dict[str, str],
-                                accept: tuple[str, ...]) -> FetchResult:
+                                accept: tuple[str, ...], max_bytes: int) -> FetchResult:
         cfg = self.config
         attempt = 0
         while True:
-            result = await self._get_once(url, current, headers, accept)
+            result = await self._get_once(url, current, headers, accept, max_bytes)
             result.attempts = attempt + 1
             retryable = result.problem in ("unreachable", "timeout", "reset") or result.status in RETRY_CODES
             if result.problem == "unreachable" and result.detail.startswith("DNS"):
@@ -246,7 +248,7 @@ class Fetcher:
             attempt += 1
 
     async def _get_once(self, url: str, current: str, headers: dict[str, str],
-                        accept: tuple[str, ...]) -> FetchResult:
+                        accept: tuple[str, ...], max_bytes: int) -> FetchResult:
         cfg = self.config
         key = host_key(current)
         gate = self.gate_for(key)
@@ -267,17 +269,17 @@ class Fetcher:
                         res.problem, res.detail = "not-html", ctype.split(";")[0]
                         return res
                     length = resp.headers.get("content-length", "")
-                    if length.isdigit() and int(length) > cfg.max_bytes:
+                    if length.isdigit() and int(length) > max_bytes:
                         res.problem, res.detail = "too-large", f"Content-Length {int(length)} bytes"
                         return res
                     chunks: list[bytes] = []
                     size = 0
                     async for chunk in resp.aiter_bytes():
                         size += len(chunk)
-                        if size > cfg.max_bytes:
+                        if size > max_bytes:
                             # Leaving the block closes the connection: the rest is never read.
                             res.problem = "too-large"
-                            res.detail = f"more than {cfg.max_bytes} bytes"
+                            res.detail = f"more than {max_bytes} bytes"
                             return res
                         chunks.append(chunk)
                     res.body = b"".join(chunks)

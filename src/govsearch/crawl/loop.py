@@ -73,6 +73,7 @@ _PAGINATION = re.compile(r"(?:/(?:page|trang|p)-?\d+(?:\.html?)?/?$|[?&](?:page|
 # This many unreachable/timeout failures in a row and a host is given up for the run.
 HOST_FAILURE_LIMIT = 5
 ROBOTS_MAX_BYTES = 512 * 1024
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
 
 
 def article_hash(a: Article) -> str:
@@ -399,8 +400,10 @@ class Crawler:
                     conditional["If-Modified-Since"] = row.last_modified
             accept = HTML_TYPES + XML_TYPES if row.kind in ("sitemap", "feed") else HTML_TYPES
             assert self.fetcher is not None
+            # The sitemap protocol allows 50 MB files; pages get the usual cap.
+            cap = max(self.opts.fetch.max_bytes, SITEMAP_MAX_BYTES) if row.kind == "sitemap" else None
             res = await self.fetcher.fetch(row.url, conditional=conditional, accept=accept,
-                                           may_follow=self.may_follow)
+                                           may_follow=self.may_follow, max_bytes=cap)
             self.summary.pages_fetched += 1
             try:
                 await self.handle(h, row, res)
