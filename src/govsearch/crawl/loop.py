@@ -147,6 +147,8 @@ class Crawler:
         self._host_counts: dict[str, int] = {}
         self._portal_cache: dict[str, Portal | None] = {}
         self._rr = 0
+        self._queue_cached = 0
+        self._queue_checked = -1e9
         self._last_progress = 0.0
         self._started = time.monotonic()
         self.stop_requested = False
@@ -198,11 +200,19 @@ class Crawler:
             pages_fetched=self.summary.pages_fetched,
             articles_indexed=self.summary.articles_indexed,
             errors=self.summary.errors,
-            queue_length=self._queue_length(),
+            queue_length=self._queue_length_cached(now, force),
             not_modified=self.summary.not_modified,
             hosts_active=sum(1 for h in self.hosts.values() if h.inflight),
             elapsed=now - self._started,
         ))
+
+    def _queue_length_cached(self, now: float, force: bool) -> int:
+        # A COUNT over the frontier is not free on a big state file: a few
+        # seconds' staleness in a progress line is fine.
+        if force or now - self._queue_checked > 2.0:
+            self._queue_cached = self._queue_length()
+            self._queue_checked = now
+        return self._queue_cached
 
     def _queue_length(self) -> int:
         # Dead hosts' URLs count: they are still owed a visit by a later run.
