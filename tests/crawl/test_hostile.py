@@ -305,3 +305,25 @@ def test_redirect_to_another_allowed_host(site: Site, site2: Site, tmp_path: Pat
     assert list(sink.docs) == [site2.url("/new.html")]
     assert site2.paths()[0] == "/robots.txt" and "/private/x.html" not in site2.paths()
     assert summary.problems == []
+
+
+def test_429_holds_back_the_whole_host(site: Site, tmp_path: Path) -> None:
+    site.robots("")
+    site.page("/", listing_html("home", [f"/a{i}.html" for i in range(4)]))
+    state = {"limited": False}
+
+    def page(h: Handler) -> None:
+        if h.path == "/a0.html" and not state["limited"]:
+            state["limited"] = True
+            h.send(429, "slow down", headers={"Retry-After": "1"})
+        else:
+            h.send(200, article_html(h.path, "x"))
+    for i in range(4):
+        site.route(f"/a{i}.html", page)
+    crawl([site.url("/")], index_dir=tmp_path, extract=tiny_extract, sink=MemorySink(),
+          **{**FAST, "per_host": 2})
+    first_429 = next(h.at for h in site.hits if h.path == "/a0.html")
+    later = [h.at - first_429 for h in site.hits if h.at > first_429 and h.path.startswith("/a")]
+    # Only the request already in flight on the second connection may arrive
+    # during the pause; nothing new is started until Retry-After has passed.
+    assert len(later) == 4 and sum(1 for t in later if t < 0.95) <= 1, later

@@ -108,6 +108,9 @@ class HostGate:
             self.next_start = max(self.next_start, time.monotonic() + self.delay)
         self.sem.release()
 
+    def hold(self, seconds: float) -> None:
+        self.next_start = max(self.next_start, time.monotonic() + seconds)
+
     def ready_in(self) -> float:
         return max(0.0, self.next_start - time.monotonic())
 
@@ -244,6 +247,9 @@ class Fetcher:
                 hinted = retry_after_seconds(result.headers.get("retry-after"))
                 if hinted is not None:
                     wait = hinted
+                # "Too many requests" is about the host, not this URL: hold
+                # back every request to it, not only this retry.
+                self.gate_for(host_key(current)).hold(min(wait, cfg.max_retry_after))
             await asyncio.sleep(min(wait, cfg.max_retry_after))
             attempt += 1
 
