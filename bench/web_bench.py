@@ -14,8 +14,9 @@ Two measurements, both in one run because the machine is shared:
 - throughput under load: the same requests from N concurrent workers, through
   HTTP and through the Python API (N threads sharing one SearchEngine).
 
-Index: --index, else bench/out/indexes/govsearch-58083 (speed.py's), else the
-whole corpus is imported into bench/out/indexes/web-58k (about 10 minutes).
+Index: --index, else bench/out/indexes/govsearch-58083 (speed.py's) once its
+build has finished, else the whole corpus is imported into
+bench/out/indexes/web-58k (about 10 minutes, once).
 Writes bench/out/web-<docs>.md and .json.
 """
 
@@ -70,18 +71,28 @@ def pct(xs: Sequence[float], p: float) -> float:
     return s[max(0, min(len(s) - 1, math.ceil(p / 100 * len(s)) - 1))] if s else float("nan")
 
 
+def complete(path: Path) -> bool:
+    """An index speed.py (or this script) finished building: its .meta.json is written
+    last and counts the documents, so a build in progress is never benchmarked."""
+    try:
+        meta = json.loads(path.with_name(path.name + ".meta.json").read_text())
+        with SearchEngine(path, create=False) as engine:
+            return meta.get("docs") == len(engine)
+    except (OSError, ValueError, IndexError):
+        return False
+
+
 def pick_index(given: Path | None) -> Path:
     if given is not None:
         return given
     for path in (SPEED_INDEX, OWN_INDEX):
-        try:
-            SearchEngine(path, create=False).close()
+        if complete(path):
             return path
-        except IndexError:
-            continue
     print(f"importing {CORPUS} into {OWN_INDEX} (once; about 10 minutes)", file=sys.stderr, flush=True)
     subprocess.run([sys.executable, "-m", "govsearch.cli", "import", str(CORPUS), "--index", str(OWN_INDEX)],
                    check=True)
+    with SearchEngine(OWN_INDEX, create=False) as engine:
+        OWN_INDEX.with_name(OWN_INDEX.name + ".meta.json").write_text(json.dumps({"docs": len(engine)}))
     return OWN_INDEX
 
 
