@@ -677,6 +677,7 @@ class Crawler:
                     t.result()
                 now_m = time.monotonic()
                 now = time.time()
+                self.report_progress()  # also while waiting out a long Crawl-delay
                 if flusher is None and self.flush_due():
                     flusher = asyncio.create_task(self.flush())
                 if flusher is not None and flusher.done():
