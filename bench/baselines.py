@@ -109,6 +109,23 @@ def _remove(path: Path) -> None:
         mp.unlink()
 
 
+def _staging(path: Path) -> Path:
+    """Where to build: a private name, so that another run of these scripts
+    (other engineers use them too) never sees, reuses or deletes a half-built
+    index, and a build of ours is never deleted under us by theirs."""
+    tmp = path.with_name(f"{path.name}.building-{os.getpid()}")
+    _remove(tmp)
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    return tmp
+
+
+def _install(tmp: Path, path: Path, docs: Sequence[Doc], stats: BuildStats) -> None:
+    """Put a finished index in place, then its meta (the 'complete' mark)."""
+    _remove(path)
+    os.replace(tmp, path)
+    write_meta(path, docs, stats)
+
+
 class _Timer:
     def __enter__(self) -> "_Timer":
         self.w0, self.c0 = time.perf_counter(), time.process_time()
@@ -143,10 +160,9 @@ class Fts5System:
         self.conn: sqlite3.Connection | None = None
 
     def build(self, docs: Sequence[Doc]) -> BuildStats:
-        _remove(self.path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _staging(self.path)
         with _Timer() as t:
-            conn = sqlite3.connect(self.path)
+            conn = sqlite3.connect(tmp)
             conn.execute(
                 "CREATE VIRTUAL TABLE docs USING fts5("
                 "url UNINDEXED, title, body, "
@@ -156,7 +172,7 @@ class Fts5System:
                                  ((d.url, d.title, d.body) for d in docs))
             conn.close()
         stats = BuildStats(len(docs), t.wall, t.cpu)
-        write_meta(self.path, docs, stats)
+        _install(tmp, self.path, docs, stats)
         return stats
 
     def open(self) -> None:
@@ -202,13 +218,13 @@ class WhooshPlainSystem:
         from whoosh.analysis import StandardAnalyzer
         from whoosh.fields import ID, TEXT, Schema
 
-        _remove(self.path)
-        self.path.mkdir(parents=True)
+        tmp = _staging(self.path)
+        tmp.mkdir()
         with _Timer() as t:
             schema = Schema(url=ID(stored=True, unique=True),
                             title=TEXT(analyzer=StandardAnalyzer(), stored=True),
                             body=TEXT(analyzer=StandardAnalyzer()))
-            ix = index.create_in(str(self.path), schema)
+            ix = index.create_in(str(tmp), schema)
             # Defaults on purpose (one process, limitmb=128): the quickstart way.
             writer = ix.writer()
             for d in docs:
@@ -216,7 +232,7 @@ class WhooshPlainSystem:
             writer.commit()
             ix.close()
         stats = BuildStats(len(docs), t.wall, t.cpu)
-        write_meta(self.path, docs, stats)
+        _install(tmp, self.path, docs, stats)
         return stats
 
     def open(self) -> None:
@@ -259,19 +275,18 @@ class GovsearchSystem:
     def build(self, docs: Sequence[Doc]) -> BuildStats:
         from govsearch import Article, SearchEngine
 
-        _remove(self.path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _staging(self.path)
         # Articles are made before the clock starts: the baselines get plain
         # tuples for free, so govsearch should not pay for its dataclass.
         articles = [Article(url=d.url, title=d.title, body=d.body) for d in docs]
         with _Timer() as t:
-            engine = SearchEngine(str(self.path), create=True)
+            engine = SearchEngine(str(tmp), create=True)
             n = engine.add_many(articles)
             engine.close()
         if n != len(docs):
             print(f"warning: govsearch add_many returned {n} for {len(docs)} documents")
         stats = BuildStats(len(docs), t.wall, t.cpu)
-        write_meta(self.path, docs, stats)
+        _install(tmp, self.path, docs, stats)
         return stats
 
     def open(self) -> None:
