@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from govsearch.index.schema import SyllableField
-from govsearch.text import analyze, bigrams, expand_abbreviation, syllables
+from govsearch.text import analyze, bigrams, expand_abbreviation, forms_of, syllables
 from govsearch.text.analysis import (bigram_analyzer, exact_analyzer, folded_analyzer,
                                      folded_bigram_analyzer)
 
@@ -52,3 +52,6 @@ def test_abbreviation_table():
     assert expand_abbreviation("TPHCM") == expand_abbreviation("TP.HCM")
     assert expand_abbreviation("HĐND") == expand_abbreviation("hdnd")
     assert expand_abbreviation("qđ") == ()  # ambiguous: left out on purpose
+    forms = forms_of("TP.HCM")
+    assert ("tp", "hcm") in forms and ("tphcm",) in forms and forms == forms_of("tphcm")
+    assert tuple(syllables("Ủy ban MTTQ")) in forms_of("UBMTTQ")  # a shorter name inside a long form

@@ -49,9 +49,26 @@ class Alternative:
 
 
 @dataclass(slots=True)
+class ScoreGroup:
+    """Scoring of one unit: the best of its alternatives.
+
+    A plain word has one alternative, scored as the sum of its terms. The
+    forms of an abbreviation ("UBND" / "ủy ban nhân dân") are one concept:
+    the document scores by its best form, a long form by the mean of its
+    syllables, so four common syllables do not outweigh one rare abbreviation.
+    """
+
+    alternatives: list[list[list[ScoredTerm]]]  # alternative -> syllable -> terms
+
+    @staticmethod
+    def single(terms: list[ScoredTerm]) -> "ScoreGroup":
+        return ScoreGroup([[terms]])
+
+
+@dataclass(slots=True)
 class Plan:
     units: list[list[Alternative]]
-    scoring: list[ScoredTerm] = field(default_factory=list)
+    scoring: list[ScoreGroup] = field(default_factory=list)
     min_match: int = 0
 
 
@@ -87,27 +104,28 @@ def build_plan(pq: ParsedQuery, restored: list[str] | None = None) -> Plan:
     plan = Plan(units=[[_alternative(alt, u) for alt in u.alternatives] for u in pq.units])
     n = len(plan.units)
     plan.min_match = n if n <= LONG_QUERY else math.ceil(MIN_SHOULD_MATCH * n)
-    scoring = plan.scoring
+    groups = plan.scoring
     for u in pq.units:
-        for alt in u.alternatives:
-            for s in alt:
-                scoring += syllable_terms(s, u.title_only)
+        groups.append(ScoreGroup([[syllable_terms(s, u.title_only) for s in alt] for alt in u.alternatives]))
+    boosts: list[ScoredTerm] = []
     # title adjacency of consecutive typed syllables
     for a, b in zip(pq.units, pq.units[1:]):
         if a.plain and b.plain:
             sa, sb = a.main[0], b.main[0]
             if sa.accented or sb.accented:
-                scoring.append(ScoredTerm("title_bi", f"{sa.exact}_{sb.exact}", W_TITLE_BI))
-            scoring.append(ScoredTerm("title_bif", f"{sa.folded}_{sb.folded}", W_TITLE_BIF))
+                boosts.append(ScoredTerm("title_bi", f"{sa.exact}_{sb.exact}", W_TITLE_BI))
+            boosts.append(ScoredTerm("title_bif", f"{sa.folded}_{sb.folded}", W_TITLE_BIF))
     plain = [u for u in pq.units if u.plain]
     if restored and len(restored) == len(plain):
         for u, r in zip(plain, restored):
             if not u.main[0].accented and r != u.main[0].exact:
-                scoring.append(ScoredTerm("title", r, W_RESTORED_TITLE))
+                boosts.append(ScoredTerm("title", r, W_RESTORED_TITLE))
                 if not u.title_only:
-                    scoring.append(ScoredTerm("body", r, W_RESTORED_BODY))
+                    boosts.append(ScoredTerm("body", r, W_RESTORED_BODY))
         for r1, r2 in zip(restored, restored[1:]):
-            scoring.append(ScoredTerm("title_bi", f"{r1}_{r2}", W_RESTORED_BI))
+            boosts.append(ScoredTerm("title_bi", f"{r1}_{r2}", W_RESTORED_BI))
+    if boosts:
+        groups.append(ScoreGroup.single(boosts))
     return plan
 
 

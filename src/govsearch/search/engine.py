@@ -139,9 +139,7 @@ class SearchEngine:
         matched &= ~self._excluded(snap, searcher, pq)
         result.total = int(matched.sum())
         wanted = page * limit
-        scores = np.zeros(snap.size, dtype=np.float32)
-        for st in plan.scoring:
-            snap.add_scores(scores, st)
+        scores = snap.score(plan.scoring)
         candidates = np.flatnonzero(matched)
         if sort == "date":
             published = snap.published()[candidates]

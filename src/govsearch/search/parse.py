@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..text import analyze, fold_term
-from ..text.abbreviations import CONTRACTIONS, expand_abbreviation
+from ..text.abbreviations import ABBREVIATIONS, LONG_FORMS, LONG_FORMS_FOLDED, forms_of
 
 FIELD_NAMES = {"title", "source", "since", "until", "author", "category"}
 
@@ -146,14 +146,13 @@ def parse_query(text: str) -> ParsedQuery:
             q.excluded.append(sylls)
             continue
         title_only = fname == "title"
-        if quoted or len(sylls) > 1:
-            alternatives = [sylls]
-            if not quoted:
-                alternatives += [_syls(exp) for exp in expand_abbreviation(value)]
-            q.units.append(Unit(alternatives, title_only=title_only, phrase=quoted, plain=False, text=value))
-        else:
-            alternatives = [sylls] + [_syls(exp) for exp in expand_abbreviation(value)]
-            q.units.append(Unit(alternatives, title_only=title_only, plain=True, text=value))
+        alternatives = [sylls]
+        if not quoted:
+            typed = tuple(x.exact for x in sylls)
+            alternatives += [_syls(form) for form in forms_of(value) if form != typed]
+        plain = len(sylls) == 1
+        q.units.append(Unit(alternatives, title_only=title_only, phrase=quoted and len(sylls) > 1,
+                            plain=plain, text=value))
     _contract(q)
     return q
 
@@ -163,23 +162,28 @@ def _syls(terms: tuple[str, ...]) -> list[Syllable]:
 
 
 def _contract(q: ParsedQuery) -> None:
-    """Let a typed expansion ("ủy ban nhân dân") also match its abbreviation (UBND)."""
+    """Let a typed long form ("ủy ban nhân dân") also match its other forms (UBND).
+
+    At each position the longest known long form wins; typed with diacritics
+    it must match them, typed without, it matches folded.
+    """
     units = q.units
+    longest = max((len(f) for f in LONG_FORMS), default=0)
     i = 0
     while i < len(units):
-        for long, short in CONTRACTIONS.items():
-            n = len(long)
+        for n in range(min(longest, len(units) - i), 1, -1):
             window = units[i:i + n]
-            if not (len(window) == n and all(u.plain and len(u.alternatives) == 1 for u in window)):
+            if not all(u.plain and len(u.alternatives) == 1 for u in window):
                 continue
             typed = [u.main[0] for u in window]
-            # as written, or typed without diacritics ("uy ban nhan dan")
-            if (tuple(s.exact for s in typed) == long
-                    or (not any(s.accented for s in typed)
-                        and tuple(s.folded for s in typed) == tuple(fold_term(t) for t in long))):
-                merged = Unit([[u.main[0] for u in window], _syls(short)],
-                              title_only=all(u.title_only for u in window), plain=False,
-                              text=" ".join(u.text for u in window))
-                units[i:i + n] = [merged]
-                break
+            key = LONG_FORMS.get(tuple(s.exact for s in typed))
+            if key is None and not any(s.accented for s in typed):
+                key = LONG_FORMS_FOLDED.get(tuple(s.folded for s in typed))
+            if key is None:
+                continue
+            exact = tuple(s.exact for s in typed)
+            alternatives = [typed] + [_syls(f) for f in ABBREVIATIONS[key] if f != exact]
+            units[i:i + n] = [Unit(alternatives, title_only=all(u.title_only for u in window), plain=False,
+                                   text=" ".join(u.text for u in window))]
+            break
         i += 1

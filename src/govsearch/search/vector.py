@@ -134,6 +134,27 @@ class Snapshot:
         norm = K1 * (1.0 - b + b * dl / self.avg_length(st.field))
         scores[ids] += st.weight * self.idf(ids.size) * tf * (K1 + 1.0) / (tf + norm)
 
+    def score(self, groups) -> np.ndarray:
+        """Scores of every document under a plan's score groups (see build.ScoreGroup)."""
+        total = np.zeros(self.size, dtype=np.float32)
+        for group in groups:
+            if len(group.alternatives) == 1:
+                for syllable in group.alternatives[0]:
+                    for st in syllable:
+                        self.add_scores(total, st)
+                continue
+            best = np.zeros(self.size, dtype=np.float32)
+            for alt in group.alternatives:
+                alt_scores = np.zeros(self.size, dtype=np.float32)
+                for syllable in alt:
+                    for st in syllable:
+                        self.add_scores(alt_scores, st)
+                if len(alt) > 1:
+                    alt_scores /= len(alt)
+                np.maximum(best, alt_scores, out=best)
+            total += best
+        return total
+
     # --- columns and facets ------------------------------------------------
 
     def published(self) -> np.ndarray:

@@ -3,7 +3,7 @@
 Imports nothing else of govsearch; everything downstream imports from here.
 """
 
-from .abbreviations import ABBREVIATIONS, expand_abbreviation
+from .abbreviations import ABBREVIATIONS, expand_abbreviation, forms_of
 from .normalize import (TOKEN_RE, analyze, bigrams, fold, fold_term, normalize,
                         place_tone, swap_tone_style, syllables)
 
@@ -13,6 +13,7 @@ __all__ = [
     "analyze",
     "bigrams",
     "expand_abbreviation",
+    "forms_of",
     "fold",
     "fold_term",
     "normalize",

@@ -60,20 +60,59 @@ def abbreviation_key(text: str) -> str:
     return "".join(ch for ch in fold(text).lower() if ch.isalnum())
 
 
-# key -> expansions, each as its list of exact index terms
-ABBREVIATIONS: dict[str, tuple[tuple[str, ...], ...]] = {
-    abbreviation_key(short): tuple(tuple(syllables(long)) for long in longs)
-    for short, longs in _TABLE.items()
+Form = tuple[str, ...]  # a sequence of exact index terms
+
+
+def _shorts(short: str) -> list[Form]:
+    """The abbreviation split ("tp", "hcm") and joined ("tphcm")."""
+    out = [tuple(syllables(short))]
+    joined = (abbreviation_key(short),)
+    return out if joined in out else out + [joined]
+
+
+_SHORTS: dict[str, list[Form]] = {abbreviation_key(s): _shorts(s) for s in _TABLE}
+_LONGS: dict[str, list[Form]] = {abbreviation_key(s): [tuple(syllables(x)) for x in ls] for s, ls in _TABLE.items()}
+
+
+def _nested(longs: list[Form]) -> list[Form]:
+    """Long forms with a shorter name inside them abbreviated: "ủy ban MTTQ"."""
+    out: list[Form] = []
+    for form in longs:
+        for key, inner_longs in _LONGS.items():
+            for inner in inner_longs:
+                n = len(inner)
+                if n >= len(form):
+                    continue
+                for i in range(len(form) - n + 1):
+                    if form[i:i + n] == inner:
+                        for short in _SHORTS[key]:
+                            variant = form[:i] + short + form[i + n:]
+                            if variant not in out:
+                                out.append(variant)
+    return out
+
+
+# key -> every form of the name (exact index terms): abbreviations first, then
+# long forms, then long forms with a shorter name inside abbreviated
+ABBREVIATIONS: dict[str, tuple[Form, ...]] = {
+    k: tuple(dict.fromkeys(_SHORTS[k] + _LONGS[k] + _nested(_LONGS[k]))) for k in _SHORTS
 }
 
-# expansion terms -> the abbreviation's own index terms, for the reverse
-# direction ("ủy ban nhân dân" also finds "UBND")
-CONTRACTIONS: dict[tuple[str, ...], tuple[str, ...]] = {}
-for _short, _longs in _TABLE.items():
-    for _long in _longs:
-        CONTRACTIONS.setdefault(tuple(syllables(_long)), tuple(syllables(_short)))
+# long form (exact terms, and folded for queries typed without diacritics) -> key,
+# for the reverse direction: "ủy ban nhân dân" also finds "UBND"
+LONG_FORMS: dict[Form, str] = {}
+LONG_FORMS_FOLDED: dict[Form, str] = {}
+for _key, _longs in _LONGS.items():
+    for _form in _longs:
+        LONG_FORMS.setdefault(_form, _key)
+        LONG_FORMS_FOLDED.setdefault(tuple(fold(t) for t in _form), _key)
 
 
-def expand_abbreviation(word: str) -> tuple[tuple[str, ...], ...]:
-    """Expansions (as exact index terms) of a word typed by the user; () if none."""
+def forms_of(word: str) -> tuple[Form, ...]:
+    """Every form of the name a typed word abbreviates ("TP.HCM", "tphcm"); () if none."""
     return ABBREVIATIONS.get(abbreviation_key(word), ())
+
+
+def expand_abbreviation(word: str) -> tuple[Form, ...]:
+    """The long forms of an abbreviation as typed; () if it is none we know."""
+    return tuple(_LONGS.get(abbreviation_key(word), ()))
