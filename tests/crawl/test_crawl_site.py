@@ -113,3 +113,19 @@ def test_two_crawls_on_one_state_file_are_refused(site: Site, tmp_path: Path) ->
     finally:
         held.close()
     assert crawl([site.url("/")], index_dir=tmp_path, extract=tiny_extract, sink=MemorySink(), **FAST).pages_fetched
+
+
+def test_state_file_from_the_future_is_refused(tmp_path: Path) -> None:
+    import sqlite3
+
+    import pytest
+
+    from govsearch.crawl import CrawlStateError
+    from govsearch.crawl.state import CrawlState
+
+    db = sqlite3.connect(tmp_path / "crawl.sqlite")
+    db.execute("PRAGMA user_version=99")
+    db.close()
+    with pytest.raises(CrawlStateError):
+        CrawlState(tmp_path / "crawl.sqlite")
+    CrawlState(tmp_path / "other.sqlite").close()  # a fresh file is fine

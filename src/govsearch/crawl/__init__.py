@@ -10,12 +10,13 @@ from .fetch import DEFAULT_USER_AGENT
 from .loop import DEFAULT_REVISIT, article_hash, crawl
 from .portals import Portal, PortalError, load_portal, load_portals, load_seeds_file
 from .report import CrawlProgress, CrawlSummary, Problem
-from .state import CrawlBusyError
+from .state import CrawlBusyError, CrawlStateError
 from .urls import canonicalize, trap_reason
 
 __all__ = [
     "crawl",
     "CrawlBusyError",
+    "CrawlStateError",
     "load_portals",
     "load_portal",
     "load_seeds_file",

@@ -63,9 +63,16 @@ except ImportError:  # Windows: no advisory locks; one crawl at a time is then u
     fcntl = None  # type: ignore[assignment]
 
 
-class CrawlBusyError(RuntimeError):
+class CrawlStateError(RuntimeError):
+    """The crawl state file cannot be used."""
+
+
+class CrawlBusyError(CrawlStateError):
     """Another crawl is already using this state file."""
 
+
+# Bumped when the tables change shape; a newer file is refused rather than misread.
+SCHEMA_VERSION = 1
 
 KIND_PRIORITY = {"sitemap": 0, "feed": 0, "article": 1, "listing": 2, "page": 3}
 
@@ -114,7 +121,12 @@ class CrawlState:
         # NORMAL in WAL mode survives a process kill (only an OS crash can lose
         # the last commits), at a fraction of FULL's fsync cost.
         self.db.execute("PRAGMA synchronous=NORMAL")
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            self.close()
+            raise CrawlStateError(f"{self.path} was written by a newer govsearch (state version {version})")
         self.db.executescript(SCHEMA)
+        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
         self.db.close()
