@@ -40,13 +40,16 @@ def query_sequences(pq: ParsedQuery) -> list[list[Syllable]]:
     runs: list[list[Syllable]] = []
     current: list[Syllable] = []
     for u in pq.units:
-        if u.plain:
+        if u.plain and len(u.alternatives) == 1:
             current.append(u.main[0])
             continue
         if len(current) > 1:
             runs.append(current)
         current = []
-        if len(u.main) > 1:
+        # A name with several forms (UBND / ủy ban nhân dân) earns no
+        # adjacency bonus: rewarding its long form standing together would
+        # rank documents that abbreviate it below those that do not.
+        if len(u.main) > 1 and len(u.alternatives) == 1:
             runs.append(u.main)
     if len(current) > 1:
         runs.append(current)
