@@ -82,6 +82,10 @@ def test_bad_lines_are_reported_and_skipped(tmp_path):
 def test_errors_are_one_line_with_stable_exit_codes(tmp_path):
     p = run("query", "dân vận", "--index", str(tmp_path / "missing"), check_code=3)
     assert p.stderr.strip().count("\n") == 0 and p.stderr.startswith("error: no index")
+    from govsearch import SearchEngine
+    SearchEngine(tmp_path / "empty").close()
+    p = run("query", "dân vận", "--index", str(tmp_path / "empty"), check_code=3)
+    assert p.stderr.startswith("error: index at") and "is empty" in p.stderr
     p = run("import", str(tmp_path / "nope.jsonl"), "--index", str(tmp_path / "ix"), check_code=4)
     assert p.stderr.startswith("error: cannot read") and "Traceback" not in p.stderr
     bad_gz = tmp_path / "bad.jsonl.gz"

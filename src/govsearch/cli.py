@@ -169,6 +169,10 @@ def query(
     if sort not in SORTS:
         raise fail(f"--sort must be one of: {', '.join(SORTS)}", EXIT_USAGE)
     engine = open_engine(index)
+    if len(engine) == 0:
+        engine.close()
+        raise fail(f"index at {engine.path} is empty: add articles with `govsearch import` or "
+                   f"`govsearch crawl`", EXIT_INDEX)
     try:
         result = engine.search(text, limit=limit, page=page, source=source,
                                since=parse_day(since, "since"), until=parse_day(until, "until", end=True),
