@@ -129,3 +129,21 @@ def test_state_file_from_the_future_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CrawlStateError):
         CrawlState(tmp_path / "crawl.sqlite")
     CrawlState(tmp_path / "other.sqlite").close()  # a fresh file is fine
+
+
+def test_deep_pagination_without_patterns_reaches_every_article(site: Site, tmp_path: Path) -> None:
+    """Page 30 of an archive is 30 links from the home page; its articles must
+    still be reached although no portal file describes the site."""
+    site.robots("")
+    pages = 30
+
+    def listing(h):
+        n = 1 if h.path == "/" else int(h.path.rsplit("-", 1)[1])
+        links = [f"/bai/{n}-{k}.html" for k in range(2)] + ([f"/tin-tuc/trang-{n + 1}"] if n < pages else [])
+        h.send(200, listing_html(f"trang {n}", links))
+    site.route("/", listing)
+    site.fallback = lambda h: (listing(h) if h.path.startswith("/tin-tuc/trang-")
+                               else h.send(200, article_html(h.path, "x")))
+    sink = MemorySink()
+    crawl([site.url("/")], index_dir=tmp_path, extract=tiny_extract, sink=sink, **FAST)
+    assert len(sink.docs) == 2 * pages

@@ -67,7 +67,9 @@ DEFAULT_HOST_CAP = 50_000
 # Pages no portal pattern recognises are followed only this many links from a
 # seed; recognised listings/articles may go deeper (long pagination).
 MAX_PAGE_DEPTH = 6
-MAX_LISTING_DEPTH = 5000
+MAX_LISTING_DEPTH = 50
+MAX_PAGE_NUMBER = 10_000
+_DIGITS = re.compile(r"\d+")
 _PAGINATION = re.compile(r"(?:/(?:page|trang|p)-?\d+(?:\.html?)?/?$|[?&](?:page|trang|pageindex|p|pg|start|offset)=\d+"
                          r"|_cur=\d+)", re.IGNORECASE)
 # This many unreachable/timeout failures in a row and a host is given up for the run.
@@ -233,24 +235,41 @@ class Crawler:
     # --- URL admission --------------------------------------------------------------------
 
     def admit(self, url: str, kind: str | None, depth: int, lastmod: datetime | None = None,
-              priority: int | None = None) -> NewUrl | None:
-        """A discovered URL worth queueing, or None (off-site, trap, excluded)."""
+              priority: int | None = None, parent_kind: str | None = None) -> NewUrl | None:
+        """A discovered URL worth queueing, or None (off-site, trap, excluded,
+        too deep). `depth` is the parent's plus one.
+
+        Depth counts hops through pages no pattern recognises, which is what
+        bounds traps nobody anticipated (a calendar under an odd name). A
+        listing reached from a listing (page 2 -> page 3 ...) stays at its
+        parent's depth, so the articles of page 700 of an archive are as
+        reachable as those of page 1; such chains are bounded by the page
+        number and the per-host cap instead.
+        """
         key = host_key(url)
         portal = self.portal_for(key)
-        if portal is None:
-            return None
-        if trap_reason(url):
+        if portal is None or trap_reason(url):
+            self.seen_links.add(url)  # permanently uninteresting
             return None
         classified = portal.classify(url)
         if classified == "excluded":
+            self.seen_links.add(url)
             return None
-        if classified is None and kind is None and _PAGINATION.search(url):
-            # Archive pages of an unknown site: deep pagination is normal there.
-            classified = "listing"
+        if classified is None and kind is None:
+            m = _PAGINATION.search(url)
+            if m:
+                if int(_DIGITS.findall(m.group(0))[-1]) > MAX_PAGE_NUMBER:
+                    self.seen_links.add(url)
+                    return None
+                # Archive pages of a site without patterns.
+                classified = "listing"
         final_kind = kind if kind in ("sitemap", "feed") else (classified or kind or "page")
+        if final_kind == "listing" and parent_kind == "listing":
+            depth -= 1
         limit = MAX_PAGE_DEPTH if final_kind == "page" else MAX_LISTING_DEPTH
         if depth > limit:
-            return None
+            return None  # not marked seen: a shallower page may link it too
+        self.seen_links.add(url)
         return NewUrl(url, key, final_kind, depth, priority,
                       lastmod.isoformat() if lastmod else None)
 
@@ -476,21 +495,6 @@ class Crawler:
             links = analysis.links
             if links.canonical and self.portal_for(host_key(links.canonical)) and not trap_reason(links.canonical):
                 aliases.add(links.canonical)
-            seen = self.seen_links
-            for feed in links.feeds:
-                if feed in seen:
-                    continue
-                seen.add(feed)
-                adm = self.admit(feed, "feed", row.depth + 1, priority=0)
-                if adm:
-                    new.append(adm)
-            for link in links.links:
-                if link in seen:
-                    continue
-                seen.add(link)
-                adm = self.admit(link, None, row.depth + 1)
-                if adm:
-                    new.append(adm)
             if analysis.error:
                 self.summary.errors += 1
                 self.problem(h.key, "extract-failed", analysis.error, final)
@@ -512,6 +516,18 @@ class Crawler:
                     pending = (row.url, article, content_hash)
             elif kind in ("page", "article"):
                 kind = "listing"
+            # Links last: how deep they count depends on what this page turned out to be.
+            seen = self.seen_links
+            for feed in links.feeds:
+                if feed not in seen:
+                    adm = self.admit(feed, "feed", row.depth + 1, priority=0)
+                    if adm:
+                        new.append(adm)
+            for link in links.links:
+                if link not in seen:
+                    adm = self.admit(link, None, row.depth + 1, parent_kind=kind)
+                    if adm:
+                        new.append(adm)
         revisit = self.opts.revisit.get(kind, DEFAULT_REVISIT["page"])
         with self.state.transaction():
             self.add_new(new)
