@@ -143,7 +143,8 @@ def test_deep_pagination_without_patterns_reaches_every_article(site: Site, tmp_
         h.send(200, listing_html(f"trang {n}", links))
     site.route("/", listing)
     site.fallback = lambda h: (listing(h) if h.path.startswith("/tin-tuc/trang-")
-                               else h.send(200, article_html(h.path, "x")))
+                               else h.send(200, article_html(h.path, "x")) if h.path.startswith("/bai/")
+                               else h.send(404, "no"))
     sink = MemorySink()
     crawl([site.url("/")], index_dir=tmp_path, extract=tiny_extract, sink=sink, **FAST)
     assert len(sink.docs) == 2 * pages
