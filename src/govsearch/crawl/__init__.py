@@ -2,7 +2,13 @@
 
     from govsearch.crawl import crawl
     summary = crawl(["https://thainguyen.gov.vn/"], index_dir="index", max_pages=200)
-    print(summary)
+    print(summary)            # one line of totals, then one line per problem
+
+Modules: `urls` (canonical URLs, trap checks), `portals` (crawl_seeds/*.toml),
+`robots` (protego), `fetch` (httpx, politeness gates, retries, size cap,
+manual redirects), `discover` (charset decoding, links, sitemaps, feeds),
+`state` (SQLite frontier and history), `loop` (scheduling, the sink, the
+public `crawl`), `report` (progress and summary types).
 """
 
 from .discover import decode_html
