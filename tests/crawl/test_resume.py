@@ -158,3 +158,21 @@ def test_ctrl_c_stops_gracefully_and_resumes(site: Site, tmp_path: Path) -> None
     assert docs == expected_urls(site)
     assert all(n == 1 for n in deliveries.values())
     assert all(n == 1 for n in Counter(portal.completed).values())
+
+
+def test_ctrl_c_does_not_wait_out_a_long_retry_after(site: Site, tmp_path: Path) -> None:
+    site.robots("")
+    site.page("/", listing_html("home", ["/busy.html"]))
+    site.page("/busy.html", "later", status=429, headers={"Retry-After": "60"})
+    child = subprocess.Popen(
+        [sys.executable, str(CHILD), str(tmp_path / "state"), str(tmp_path / "sink.sqlite"), site.url("/")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while "/busy.html" not in site.paths() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    t0 = time.monotonic()
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=30)
+    assert child.returncode == 0, err.decode()
+    assert time.monotonic() - t0 < 9
+    assert json.loads(out.decode().strip().splitlines()[-1])["interrupted"]

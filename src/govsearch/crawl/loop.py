@@ -75,6 +75,8 @@ _PAGINATION = re.compile(r"(?:/(?:page|trang|p)-?\d+(?:\.html?)?/?$|[?&](?:page|
 # This many unreachable/timeout failures in a row and a host is given up for the run.
 HOST_FAILURE_LIMIT = 5
 ROBOTS_MAX_BYTES = 512 * 1024
+# After Ctrl-C, requests in flight get this long to finish before they are dropped.
+STOP_GRACE = 5.0
 SITEMAP_MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -154,6 +156,7 @@ class Crawler:
         self._last_progress = 0.0
         self._started = time.monotonic()
         self.stop_requested = False
+        self._stop_at = 0.0
         self.run_id = 0
         self.dispatched = 0
         self.fetcher: Fetcher | None = None
@@ -670,6 +673,8 @@ class Crawler:
             self.host(key).drained = False
 
     def request_stop(self) -> None:
+        if not self.stop_requested:
+            self._stop_at = time.monotonic()
         self.stop_requested = True
         self.summary.interrupted = True
 
@@ -702,6 +707,15 @@ class Crawler:
                 limit_hit = self.opts.max_pages is not None and self.dispatched >= self.opts.max_pages
                 if self.stop_requested or limit_hit:
                     if not tasks:
+                        break
+                    if self.stop_requested and time.monotonic() - self._stop_at > STOP_GRACE:
+                        # Requests stuck in a long Retry-After or a slow server:
+                        # drop them. Nothing of theirs was written yet, so the
+                        # next run simply asks again.
+                        for t in tasks:
+                            t.cancel()
+                        await asyncio.gather(*tasks, return_exceptions=True)
+                        tasks.clear()
                         break
                     await asyncio.wait(tasks, timeout=0.2, return_when=asyncio.FIRST_COMPLETED)
                     continue
