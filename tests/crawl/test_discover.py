@@ -114,3 +114,13 @@ def test_worker_processes(site: Site, tmp_path: Path) -> None:
     sink = MemorySink()
     summary = crawl([site.url("/")], index_dir=tmp_path, extract=tiny_extract, sink=sink, workers=2, **FAST)
     assert len(sink.docs) == 6 and summary.problems == []
+
+
+def test_summary_lines_group_many_page_problems() -> None:
+    from govsearch.crawl import CrawlSummary, Problem
+    s = CrawlSummary(pages_fetched=10, problems=[Problem("a.vn", "http-error", "HTTP 404", f"https://a.vn/{i}")
+                                                 for i in range(50)] + [Problem("b.vn", "unreachable", "DNS lookup failed")])
+    lines = s.lines()
+    assert len(lines) == 3
+    assert lines[1].startswith("a.vn: http-error: 50 pages, e.g. HTTP 404 (https://a.vn/0)")
+    assert lines[2] == "b.vn: unreachable: DNS lookup failed"

@@ -65,7 +65,19 @@ class CrawlSummary:
         head = (f"{self.pages_fetched} pages fetched, {self.articles_indexed} articles indexed, "
                 f"{self.not_modified} not modified, {self.errors} errors, {self.queue_length} still queued "
                 f"in {self.elapsed:.1f}s" + (" (interrupted; run again to resume)" if self.interrupted else ""))
-        return [head, *(str(p) for p in self.problems)]
+        out = [head]
+        groups: dict[tuple[str, str], list[Problem]] = {}
+        for p in self.problems:
+            groups.setdefault((p.host, p.kind), []).append(p)
+        # A site with 400 broken links gets one line, not 400; `problems`
+        # still has every one.
+        for (host, kind), items in groups.items():
+            if len(items) <= 3:
+                out.extend(str(p) for p in items)
+            else:
+                examples = "; ".join(f"{p.detail} ({p.url})" for p in items[:2])
+                out.append(f"{host}: {kind}: {len(items)} pages, e.g. {examples}")
+        return out
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
