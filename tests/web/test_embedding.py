@@ -94,8 +94,7 @@ def test_many_threads_search_while_another_adds(tmp_path):
     for t in threads:
         t.join(30)
     assert not errors, errors
-    # >= not ==: see test_a_long_lived_engine_counts_new_documents_once
-    assert engine.search("hoa giai co so").total >= 15
+    assert engine.search("hoa giai co so").total == 15
     for totals in seen:
         # each thread sees commits in order: never a document that disappears again
         assert totals == sorted(totals) and totals
@@ -106,11 +105,8 @@ def test_many_threads_search_while_another_adds(tmp_path):
 
 # Whoosh (whoosh-reloaded 2.7.5): after a commit that merges segments,
 # Searcher.refresh() returns a reader holding the merged segment *and* the
-# segments merged into it, so every merged document is counted twice until
-# the engine is reopened. SearchEngine.searcher() refreshes that way; opening
-# a new searcher (self.store.ix.searcher()) instead of s.refresh() fixes it.
-@pytest.mark.xfail(reason="Whoosh Searcher.refresh() after a merge double-counts documents; "
-                          "SearchEngine.searcher() should open a new searcher", strict=False)
+# segments merged into it, so every merged document would be counted twice.
+# SearchEngine.searcher() opens a new searcher instead; this holds it to that.
 def test_a_long_lived_engine_counts_new_documents_once(tmp_path):
     engine = SearchEngine(tmp_path / "ix")
     engine.add_many(web_articles())
@@ -203,8 +199,7 @@ def test_server_answers_during_an_import_and_shows_new_documents(tmp_path):
             totals.append(r.json()["total"])
             assert client.get("/", params={"q": "dân vận"}).status_code == 200
         assert importer.returncode == 0
-        # >= not ==: see test_a_long_lived_engine_counts_new_documents_once
-        assert client.get("/api/search", params={"q": "nhập khẩu"}).json()["total"] >= 3000
+        assert client.get("/api/search", params={"q": "nhập khẩu"}).json()["total"] == 3000
         assert client.get("/api/stats").json()["documents"] == 3029
     with TestClient(create_app(path)) as client:
         assert client.get("/api/search", params={"q": "nhập khẩu"}).json()["total"] == 3000

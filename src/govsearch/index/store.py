@@ -177,13 +177,13 @@ class IndexStore:
             for docnum, stored in reader.iter_docs():
                 yield article_from_stored(stored)
 
-    def stats(self) -> IndexStats:
+    def stats(self, dates: bool = True) -> IndexStats:
         with self.ix.searcher() as s:
             reader = s.reader()
             sources: dict[str, int] = {}
             for term, info in reader.iter_field("source"):
                 sources[term.decode("utf-8") if isinstance(term, bytes) else term] = info.doc_frequency()
-            earliest, latest = _date_range(reader)
+            earliest, latest = _date_range(reader) if dates else (None, None)
             size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
             return IndexStats(
                 path=str(self.path), documents=s.doc_count(), sources=sources,

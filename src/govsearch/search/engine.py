@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 import time
@@ -10,9 +11,9 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-from whoosh.util.times import datetime_to_long
+from whoosh.util.times import datetime_to_long, long_to_datetime
 
-from ..article import Article
+from ..article import VIETNAM_TZ, Article
 from ..index import IndexStats, IndexStore
 from ..index.schema import article_from_stored
 from ..index.schema import local_naive
@@ -81,7 +82,16 @@ class SearchEngine:
         return self.store.iter_articles()
 
     def stats(self) -> IndexStats:
-        return self.store.stats()
+        """Documents, sources, date range, size: the date range from the cached date column."""
+        stats = self.store.stats(dates=False)
+        published = self._snapshot(self.searcher()).published()
+        snap = self._snapshot(self.searcher())
+        dated = published[(published > 0) & snap.live]
+        if dated.size:
+            earliest, latest = (long_to_datetime(int(v)).replace(tzinfo=VIETNAM_TZ)
+                                for v in (dated.min(), dated.max()))
+            stats = dataclasses.replace(stats, earliest=earliest, latest=latest)
+        return stats
 
     def __len__(self) -> int:
         return self.store.doc_count()
@@ -93,13 +103,11 @@ class SearchEngine:
             if s is None:
                 s = self._searcher = self.store.ix.searcher()
             elif not s.up_to_date():
-                try:
-                    s = s.refresh()
-                except TypeError:
-                    # Whoosh cannot refresh a searcher opened on an empty
-                    # index (it reuses a reader without segments): reopen
-                    s = self.store.ix.searcher()
-                self._searcher = s
+                # A new searcher, not s.refresh(): Whoosh 2.7's refresh keeps
+                # the segments a merge replaced, so merged documents counted
+                # twice; and it fails outright on a searcher of an empty index.
+                # The old searcher is left to in-flight searches and the GC.
+                s = self._searcher = self.store.ix.searcher()
             return s
 
     def search(self, query: str, *, limit: int = 10, page: int = 1,
