@@ -60,8 +60,6 @@ def test_every_fixture_article_is_indexed_once(crawled) -> None:
         ("http-error", "HTTP 404", "news/sendmail/1")]
 
 
-@pytest.mark.xfail(reason="extractor: the dcs category page /tuyen-giao/ (one teaser) comes back as an Article",
-                   strict=False)
 def test_only_articles_are_indexed(crawled) -> None:
     truth, sites, _, engine, _ = crawled
     want = {canonicalize(site.base + facts.get("canonical", path))

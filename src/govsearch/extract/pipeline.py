@@ -59,7 +59,10 @@ def declines(profile: Profile, page: Page) -> bool:
     # Teaser items in a sidebar beside a story are not a listing: only count them when no story is there.
     if knows_template(profile, page):
         return False
-    return any(len(page.soup.select(selector)) >= 2 for selector in profile.listing_items)
+    teasers = max((len(page.soup.select(selector)) for selector in profile.listing_items), default=0)
+    # A category with a single story is still a listing: one teaser and no
+    # headline of the page's own (<h1>) says so.
+    return teasers >= 2 or (teasers == 1 and page.soup.find("h1") is None)
 
 
 def knows_template(profile: Profile, page: Page) -> bool:
