@@ -79,10 +79,15 @@ def meta_path(index_path: Path) -> Path:
     return index_path.with_name(index_path.name + ".meta.json")
 
 
+# Taken when this module is imported, i.e. before govsearch is: the source a
+# build in this process actually ran, even if someone edits it mid-build.
+BUILD_PROVENANCE = provenance()
+
+
 def write_meta(index_path: Path, docs: Sequence[Doc], stats: BuildStats) -> None:
     # The code version matters for govsearch: an index built by yesterday's
     # analyzer searched with today's query code is not a fair measurement.
-    meta = corpus_fingerprint(docs) | {"build": asdict(stats), "provenance": provenance()}
+    meta = corpus_fingerprint(docs) | {"build": asdict(stats), "provenance": BUILD_PROVENANCE}
     meta_path(index_path).write_text(json.dumps(meta, indent=1), encoding="utf-8")
 
 

@@ -84,8 +84,8 @@ def corpus_for(docs_arg: int | None, sample: bool) -> tuple[Path, int | None]:
 
 def provenance() -> dict[str, object]:
     """Which govsearch code a result came from. The search core changes under
-    us while we measure, so each result file records the commit, whether
-    src/ had uncommitted edits, and a hash of the source files as loaded."""
+    us while we measure, so each result file records the commit, whether the
+    search core had uncommitted edits, and a hash of its source files."""
     import datetime
     import hashlib
     import subprocess
@@ -99,14 +99,20 @@ def provenance() -> dict[str, object]:
         except (OSError, subprocess.SubprocessError):
             return ""
 
+    # Only the code the benchmark exercises: crawl/ and extract/ change all
+    # the time and do not matter here.
+    pkg = repo / "src" / "govsearch"
+    core = [pkg / "__init__.py", pkg / "article.py"]
+    for sub in ("text", "index", "search"):
+        core += (pkg / sub).rglob("*.py")
     h = hashlib.sha256()
-    for f in sorted((repo / "src" / "govsearch").rglob("*.py")):
+    for f in sorted(p for p in core if p.exists()):
         h.update(f.relative_to(repo).as_posix().encode())
         h.update(f.read_bytes())
     return {
         "time_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "git_head": git("rev-parse", "--short", "HEAD"),
-        "src_uncommitted": bool(git("status", "--porcelain", "--", "src")),
+        "src_uncommitted": bool(git("status", "--porcelain", "--", *(str(p) for p in core))),
         "src_sha256": h.hexdigest()[:16],
     }
 
