@@ -65,7 +65,7 @@ def canonical_of(page: Page) -> str:
 def breadcrumb_of(page: Page, profile: Profile) -> str:
     """The most specific breadcrumb entry that is not "Trang chủ"."""
     named = sorted(c for c in page.classes if "breadcrumb" in c.lower())
-    trails = [page.soup.select_one(selector) for selector in profile.breadcrumb]
+    trails = [page.select_one(selector) for selector in profile.breadcrumb]
     trails += [page.soup.find(class_=name) for name in named]
     for tag in trails:
         if tag is None:

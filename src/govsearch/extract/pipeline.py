@@ -43,7 +43,7 @@ class Located:
 def _first(page: Page, selectors: tuple[str, ...]) -> Tag | None:
     """The first element matched by selectors that has text (or a machine-readable datetime)."""
     for selector in selectors:
-        tag = page.soup.select_one(selector)
+        tag = page.select_one(selector)
         if tag is not None and (clean(tag.get_text(" ")) or tag.get("datetime")):
             return tag
     return None
@@ -59,7 +59,7 @@ def declines(profile: Profile, page: Page) -> bool:
     # Teaser items in a sidebar beside a story are not a listing: only count them when no story is there.
     if knows_template(profile, page):
         return False
-    teasers = max((len(page.soup.select(selector)) for selector in profile.listing_items), default=0)
+    teasers = max((len(page.select(selector)) for selector in profile.listing_items), default=0)
     # A category with a single story is still a listing: one teaser and no
     # headline of the page's own (<h1>) says so.
     return teasers >= 2 or (teasers == 1 and page.soup.find("h1") is None)
@@ -67,7 +67,7 @@ def declines(profile: Profile, page: Page) -> bool:
 
 def knows_template(profile: Profile, page: Page) -> bool:
     """True when the profile's article container is on the page."""
-    return any(page.soup.select_one(selector) is not None for selector in profile.body)
+    return any(page.select_one(selector) is not None for selector in profile.body)
 
 
 def locate(profile: Profile, page: Page) -> Located | None:
@@ -97,7 +97,7 @@ def locate(profile: Profile, page: Page) -> Located | None:
     lead_tag = _first(page, profile.lead)
     if lead_tag is None and not profile.lead:
         lead_tag = generic.find_lead(page, body_tag)
-    outside = [clean(t.get_text(" ")) for sel in profile.captions for t in page.soup.select(sel)
+    outside = [clean(t.get_text(" ")) for sel in profile.captions for t in page.select(sel)
                if not any(p is body_tag for p in t.parents)]
     return Located(title, title_tag, body_tag, stamp, date_tag, author_tag, lead_tag, outside)
 
