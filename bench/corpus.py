@@ -90,7 +90,13 @@ def provenance() -> dict[str, object]:
     import hashlib
     import subprocess
 
-    repo = BENCH_DIR.parent
+    import importlib.util
+
+    # The govsearch that will be imported (PYTHONPATH may point at a frozen
+    # snapshot of the source rather than at this working tree).
+    spec = importlib.util.find_spec("govsearch")
+    pkg = Path(spec.origin).parent if spec and spec.origin else BENCH_DIR.parent / "src" / "govsearch"
+    repo = pkg.parent.parent
 
     def git(*args: str) -> str:
         try:
@@ -101,7 +107,6 @@ def provenance() -> dict[str, object]:
 
     # Only the code the benchmark exercises: crawl/ and extract/ change all
     # the time and do not matter here.
-    pkg = repo / "src" / "govsearch"
     core = [pkg / "__init__.py", pkg / "article.py"]
     for sub in ("text", "index", "search"):
         core += (pkg / sub).rglob("*.py")
@@ -111,9 +116,11 @@ def provenance() -> dict[str, object]:
         h.update(f.read_bytes())
     return {
         "time_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "git_head": git("rev-parse", "--short", "HEAD"),
+        # A snapshot is no git checkout: whoever made it says which commit.
+        "git_head": git("rev-parse", "--short", "HEAD") or os.environ.get("GOVSEARCH_COMMIT", ""),
         "src_uncommitted": bool(git("status", "--porcelain", "--", *(str(p) for p in core))),
         "src_sha256": h.hexdigest()[:16],
+        "govsearch_path": str(pkg),
     }
 
 

@@ -8,10 +8,13 @@
 #
 #   bench/run_all.sh                 # full run, ~30-45 min on 2 cores
 #   bench/run_all.sh --docs 5000     # quick run
+#   GOVSEARCH_SRC=/tmp/snap/src bench/run_all.sh --index-root bench/out/indexes-final
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-/work/venv/bin/python}"
-export PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}"
+# GOVSEARCH_SRC: a frozen copy of src/ (e.g. from `git archive`), so that a
+# long run measures one version while others keep committing.
+export PYTHONPATH="${GOVSEARCH_SRC:-$PWD/src}${PYTHONPATH:+:$PYTHONPATH}"
 mkdir -p bench/out
 "$PY" bench/speed.py "$@"
 "$PY" bench/relevance.py "$@"
