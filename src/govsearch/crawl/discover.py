@@ -1,14 +1,12 @@
 """Finding URLs: links, feeds and rel=canonical in HTML; sitemaps; RSS/Atom.
 
-Also the careful bytes -> str step for HTML, because Vietnamese portals still
-serve windows-1258 and sometimes declare a charset their bytes do not use.
+Decoding page bytes (windows-1258, mislabelled charsets) is the extractor's
+`decode_html`, so the crawler and the extractor read a page the same way.
 """
 
 from __future__ import annotations
 
 import email.utils
-import re
-import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -18,60 +16,8 @@ from urllib.parse import urljoin
 import lxml.etree as etree
 import lxml.html
 
+from ..extract.html import decode_html
 from .urls import try_canonicalize
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
-_CT_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_.:-]+)", re.IGNORECASE)
-# Western single-byte labels are server defaults far more often than the truth
-# on a Vietnamese site (they cannot even spell Vietnamese).
-_PERMISSIVE = {"latin-1", "iso8859-1", "cp1252", "iso8859-15", "ascii"}
-
-
-def _codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    import codecs
-    try:
-        return codecs.lookup(name.strip().lower()).name
-    except LookupError:
-        return None
-
-
-def _strict(body: bytes, codec: str) -> str | None:
-    try:
-        return body.decode(codec)
-    except (UnicodeDecodeError, LookupError):
-        return None
-
-
-def decode_html(body: bytes, content_type: str = "") -> str:
-    """Decode a page to NFC text.
-
-    Order: a BOM; valid UTF-8 (multi-byte UTF-8 is practically never an
-    accident, whatever the label says); the Content-Type label, then the
-    <meta> label, skipping labels that carry no information (UTF-8 already
-    failed, Western defaults are server boilerplate); windows-1258 as the
-    Vietnamese legacy fallback. NFC matters for windows-1258, which writes
-    tone marks as separate combining characters.
-    """
-    if body.startswith(b"\xef\xbb\xbf"):
-        return unicodedata.normalize("NFC", body[3:].decode("utf-8", "replace"))
-    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return unicodedata.normalize("NFC", body.decode("utf-16", "replace"))
-    text = _strict(body, "utf-8")
-    if text is None:
-        m = _CT_CHARSET.search(content_type or "")
-        m2 = _META_CHARSET.search(body[:4096])
-        for label in (m.group(1) if m else None, m2.group(1).decode("ascii", "ignore") if m2 else None):
-            codec = _codec(label)
-            if codec is None or codec == "utf-8" or codec in _PERMISSIVE:
-                continue
-            text = _strict(body, codec)
-            if text is not None:
-                break
-    if text is None:
-        text = body.decode("cp1258", "replace")
-    return unicodedata.normalize("NFC", text)
 
 
 @dataclass(slots=True)
