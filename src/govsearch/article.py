@@ -7,7 +7,7 @@ out. Keeping it a plain dataclass means an embedder can build one by hand.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit

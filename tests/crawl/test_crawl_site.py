@@ -30,7 +30,7 @@ def build_portal(site: Site, n_articles: int = 12) -> list[str]:
     # Traps: an endless calendar and a session-id link that must collapse.
     site.page("/", listing_html("Trang chủ", ["/tin-tuc", "/lich-cong-tac?month=1&year=2030",
                                               "/tin-tuc?PHPSESSID=abc", "/search?q=x", "/tin-tuc#top"],
-                                extra_head=f'<link rel="alternate" type="application/rss+xml" href="/rss">'))
+                                extra_head='<link rel="alternate" type="application/rss+xml" href="/rss">'))
     site.page("/private/secret.html", article_html("Secret", "should never be fetched"))
     site.page("/sitemap-news.xml",
               "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"

@@ -7,7 +7,7 @@ import pytest
 
 from govsearch import QueryError, SearchEngine
 
-from ..conftest import SMALL, art
+from ..conftest import SMALL
 
 
 def titles(result):
