@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup, Tag
 
 _CLASS_RE = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 _ID_RE = re.compile(r"#(-?[_a-zA-Z][\w-]*)")
+_LEADING_ID_RE = re.compile(r"#(-?[_a-zA-Z][\w-]*)(?=\s|$)")
 
 
 @dataclass
@@ -54,8 +55,16 @@ class Page:
         return frozenset(found)
 
     @cached_property
+    def by_id(self) -> dict[str, Tag]:
+        """The first element of each id (one pass; an id selector then costs a lookup)."""
+        found: dict[str, Tag] = {}
+        for tag in self.soup.find_all(id=True):
+            found.setdefault(str(tag["id"]), tag)
+        return found
+
+    @property
     def ids(self) -> frozenset[str]:
-        return frozenset(str(tag["id"]) for tag in self.soup.find_all(id=True))
+        return frozenset(self.by_id)
 
     def may_match(self, selector: str) -> bool:
         """False when the selector names a class or id the page does not have.
@@ -67,11 +76,20 @@ class Page:
         if "," in selector:
             return True
         return (all(c in self.classes for c in _CLASS_RE.findall(selector))
-                and all(i in self.ids for i in _ID_RE.findall(selector)))
+                and all(i in self.by_id for i in _ID_RE.findall(selector)))
 
     def select_one(self, selector: str, within: Tag | None = None) -> Tag | None:
         if not self.may_match(selector):
             return None
+        if within is None:
+            m = _LEADING_ID_RE.match(selector)
+            if m:
+                # "#id" or "#id rest": start from the element itself
+                root = self.by_id.get(m.group(1))
+                if root is None or root.decomposed:
+                    return None
+                rest = selector[m.end():].strip()
+                return root if not rest else root.select_one(rest)
         return (within or self.soup).select_one(selector)
 
     def select(self, selector: str, within: Tag | None = None) -> list[Tag]:
