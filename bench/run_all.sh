@@ -4,7 +4,8 @@
 #
 # speed.py goes first because it times the index builds; relevance.py then
 # reuses those same indexes (bench/out/indexes/) instead of building them a
-# second time. Extra arguments (e.g. --docs 10000) are passed to both.
+# second time. Extra arguments are passed to both, so only the common ones
+# (--docs, --sample, --systems, --seed, --index-root, --out) belong here.
 #
 #   bench/run_all.sh                 # full run, ~30-45 min on 2 cores
 #   bench/run_all.sh --docs 5000     # quick run
