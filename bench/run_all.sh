@@ -7,7 +7,7 @@
 # second time. Extra arguments are passed to both, so only the common ones
 # (--docs, --sample, --systems, --seed, --index-root, --out) belong here.
 #
-#   bench/run_all.sh                 # full run, ~30-45 min on 2 cores
+#   bench/run_all.sh                 # full run, ~15 min on 2 idle cores (58k docs)
 #   bench/run_all.sh --docs 5000     # quick run
 #   GOVSEARCH_SRC=/tmp/snap/src bench/run_all.sh --index-root bench/out/indexes-final
 set -euo pipefail
