@@ -151,7 +151,7 @@ def test_crawl_then_query_end_to_end(tmp_path):
 
 def test_crawl_of_unreachable_hosts_reports_each_once(tmp_path):
     p = run("crawl", "http://127.0.0.1:9/", "http://no-such-portal.invalid/", "--delay", "0",
-            "--index", str(tmp_path / "ix"), "--json")
+            "--index", str(tmp_path / "ix"), "--json", check_code=1)
     problems = json.loads(p.stdout)["problems"]
     hosts = sorted(pr["host"] for pr in problems if pr["kind"] in ("unreachable", "connection-error"))
     assert hosts == ["127.0.0.1", "no-such-portal.invalid"] or len(problems) == 2, problems

@@ -274,6 +274,8 @@ def crawl(
             err.print(escape(line))
     if summary.interrupted:
         raise typer.Exit(130)
+    if summary.pages_fetched == 0 and summary.errors:
+        raise typer.Exit(EXIT_PARTIAL)  # nothing could be fetched at all
 
 
 # --- export / stats -------------------------------------------------------
