@@ -33,6 +33,9 @@ W_TITLE_FA, W_BODY_FA = 3.0, 1.0
 W_TITLE_BI, W_TITLE_BIF = 2.0, 1.0
 W_RESTORED_TITLE, W_RESTORED_BODY, W_RESTORED_BI = 1.5, 0.5, 1.5
 
+# Score factor for a title that holds every pair of consecutive typed syllables.
+TITLE_RUN = 1.25
+
 # Above this many units, documents need not contain them all...
 LONG_QUERY = 8
 # ...but this share of them.
@@ -70,6 +73,9 @@ class Plan:
     units: list[list[Alternative]]
     scoring: list[ScoreGroup] = field(default_factory=list)
     min_match: int = 0
+    # consecutive typed syllables as folded title bigrams: a title holding
+    # all of them holds the query as typed, and earns TITLE_RUN
+    title_run: list[str] = field(default_factory=list)
 
 
 def syllable_terms(s: Syllable, title_only: bool = False) -> list[ScoredTerm]:
@@ -115,6 +121,7 @@ def build_plan(pq: ParsedQuery, restored: list[str] | None = None) -> Plan:
             if sa.accented or sb.accented:
                 boosts.append(ScoredTerm("title_bi", f"{sa.exact}_{sb.exact}", W_TITLE_BI))
             boosts.append(ScoredTerm("title_bif", f"{sa.folded}_{sb.folded}", W_TITLE_BIF))
+            plan.title_run.append(f"{sa.folded}_{sb.folded}")
     plain = [u for u in pq.units if u.plain]
     if restored and len(restored) == len(plain):
         for u, r in zip(plain, restored):

@@ -17,7 +17,7 @@ from ..article import VIETNAM_TZ, Article
 from ..index import IndexStats, IndexStore
 from ..index.schema import article_from_stored
 from ..index.schema import local_naive
-from .build import Plan, build_plan, exclusion_phrases
+from .build import TITLE_RUN, Plan, build_plan, exclusion_phrases
 from .vector import Snapshot
 from .parse import ParsedQuery, Unit, parse_query, to_syllables
 from .rank import SNIPPET_CHARS, QueryTerms, adjacency, bonus, highlight, query_sequences, query_terms
@@ -148,6 +148,11 @@ class SearchEngine:
         result.total = int(matched.sum())
         wanted = page * limit
         scores = snap.score(plan.scoring)
+        if plan.title_run:
+            holds = np.ones(snap.size, dtype=bool)
+            for pair in plan.title_run:
+                holds &= snap.mask_of(snap.docs("title_bif", pair))
+            scores[holds] *= TITLE_RUN
         candidates = np.flatnonzero(matched)
         if sort == "date":
             published = snap.published()[candidates]
