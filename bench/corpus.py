@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-SHARED = Path(os.environ.get("GOVSEARCH_SHARED", "/work/shared"))
+SHARED = Path(os.environ.get("GOVSEARCH_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 CORPUS_FULL = SHARED / "corpus" / "vnnews-58k.jsonl.gz"
 CORPUS_SAMPLE = SHARED / "corpus" / "vnnews-sample-1k.jsonl"
 

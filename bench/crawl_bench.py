@@ -36,7 +36,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 from govsearch.article import Article  # noqa: E402
 from govsearch.crawl import CrawlSummary, crawl  # noqa: E402
 
-SEED_TEXT = Path("/work/shared/pages/seed-thainguyen-dan-van.txt")
+SEED_TEXT = ROOT.parent / "shared" / "pages" / "seed-thainguyen-dan-van.txt"
 FALLBACK_TEXT = ("Công tác dân vận là công việc gian nan, kết quả khó định lượng, liên quan đến tâm tư, "
                  "thái độ tình cảm, nguyện vọng của Nhân dân. ") * 20
 PER_LISTING = 20

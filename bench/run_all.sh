@@ -12,7 +12,7 @@
 #   GOVSEARCH_SRC=/tmp/snap/src bench/run_all.sh --index-root bench/out/indexes-final
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY="${PYTHON:-/work/venv/bin/python}"
+PY="${PYTHON:-python}"
 # GOVSEARCH_SRC: a frozen copy of src/ (e.g. from `git archive`), so that a
 # long run measures one version while others keep committing.
 export PYTHONPATH="${GOVSEARCH_SRC:-$PWD/src}${PYTHONPATH:+:$PYTHONPATH}"
