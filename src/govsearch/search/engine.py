@@ -15,14 +15,13 @@ from whoosh.util.times import datetime_to_long, long_to_datetime
 
 from ..article import VIETNAM_TZ, Article
 from ..index import IndexStats, IndexStore
-from ..index.schema import article_from_stored
-from ..index.schema import local_naive
+from ..index.schema import article_from_stored, local_naive
 from .build import TITLE_RUN, Plan, build_plan, exclusion_phrases
-from .vector import Snapshot
 from .parse import ParsedQuery, Unit, parse_query, to_syllables
 from .rank import SNIPPET_CHARS, QueryTerms, adjacency, bonus, highlight, query_sequences, query_terms
 from .results import Hit, SearchResult
 from .suggest import MIN_CORRECTION_DF, correct_syllable, restore_accents
+from .vector import Snapshot
 
 SORTS = ("relevance", "date")
 # How many top candidates the second stage re-scores.
@@ -84,8 +83,8 @@ class SearchEngine:
     def stats(self) -> IndexStats:
         """Documents, sources, date range, size: the date range from the cached date column."""
         stats = self.store.stats(dates=False)
-        published = self._snapshot(self.searcher()).published()
         snap = self._snapshot(self.searcher())
+        published = snap.published()
         dated = published[(published > 0) & snap.live]
         if dated.size:
             earliest, latest = (long_to_datetime(int(v)).replace(tzinfo=VIETNAM_TZ)
@@ -122,7 +121,7 @@ class SearchEngine:
             raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
         if page < 1:
             raise QueryError("page must be 1 or more")
-        if since and until and since > until:
+        if since and until and local_naive(since) > local_naive(until):
             raise QueryError("since is after until")
         sources = [source] if isinstance(source, str) else list(source or [])
         try:
