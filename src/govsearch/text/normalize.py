@@ -128,18 +128,27 @@ def place_tone(syllable: str) -> str:
     return result
 
 
-def _place_tone(syllable: str) -> str:
-    tone = None
+def _untoned(syllable: str) -> tuple[list[str], int, int] | None:
+    """(characters without the tone mark, tone, where the mark was), for one mark only."""
+    found = None
     chars = list(syllable)
     for i, c in enumerate(chars):
         split = _SPLIT_TONE.get(c)
         if split is not None:
-            if tone is not None:
-                return syllable  # two tone marks: leave it alone
-            tone = split[1]
+            if found is not None:
+                return None  # two tone marks: not ours to fix
             chars[i] = split[0]
-    if tone is None:
+            found = (split[1], i)
+    if found is None:
+        return None
+    return chars, found[0], found[1]
+
+
+def _place_tone(syllable: str) -> str:
+    untoned = _untoned(syllable)
+    if untoned is None:
         return syllable
+    chars, tone, _ = untoned
     low = "".join(chars).lower()
     if not low.isalpha():
         return syllable
@@ -153,23 +162,17 @@ def _place_tone(syllable: str) -> str:
 def swap_tone_style(syllable: str) -> str:
     """The same syllable in the other tone style (hoà <-> hòa); others unchanged.
 
-    Used by tests and the relevance benchmark to make "other style" queries.
+    Used by search highlighting (a query's syllable is marked in either
+    style) and by the relevance benchmark to make "other style" queries.
     """
-    tone = None
-    chars = list(syllable)
-    for i, c in enumerate(chars):
-        split = _SPLIT_TONE.get(c)
-        if split is not None:
-            if tone is not None:
-                return syllable
-            tone, chars[i] = split[1], split[0]
-    if tone is None:
+    untoned = _untoned(syllable)
+    if untoned is None:
         return syllable
+    chars, tone, current = untoned
     low = "".join(chars).lower()
     start = _split_initial(low)
     if low[start:] not in _STYLE_PAIRS:
         return syllable
-    current = next(i for i, c in enumerate(syllable) if c in _SPLIT_TONE)
     target = start + 1 if current == start else start
     chars[target] = _ADD_TONE[(chars[target], tone)]
     return "".join(chars)
