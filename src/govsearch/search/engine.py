@@ -54,6 +54,10 @@ class SearchEngine:
         self._searcher = None
         self._snap: Snapshot | None = None
         self._lock = threading.Lock()
+        # Whoosh readers keep one file handle per segment file and read it
+        # with seek() + read(): two threads on one searcher read each
+        # other's bytes. Searches on one engine therefore take turns.
+        self._read_lock = threading.Lock()
 
     # --- writing -------------------------------------------------------------
 
@@ -83,8 +87,9 @@ class SearchEngine:
     def stats(self) -> IndexStats:
         """Documents, sources, date range, size: the date range from the cached date column."""
         stats = self.store.stats(dates=False)
-        snap = self._snapshot(self.searcher())
-        published = snap.published()
+        with self._read_lock:
+            snap = self._snapshot(self.searcher())
+            published = snap.published()
         dated = published[(published > 0) & snap.live]
         if dated.size:
             earliest, latest = (long_to_datetime(int(v)).replace(tzinfo=VIETNAM_TZ)
@@ -131,9 +136,16 @@ class SearchEngine:
             pq.notices.append("query could not be parsed; searched its words instead")
         result = SearchResult(query=query, total=0, took_ms=0.0, page=page, limit=limit,
                               sort=sort, notices=list(pq.notices))
+        with self._read_lock:
+            return self._search(pq, result, sources, since, until, facets, t0)
+
+    def _search(self, pq: ParsedQuery, result: SearchResult, sources: list[str],
+                since: datetime | None, until: datetime | None, facets: bool,
+                t0: float) -> SearchResult:
+        page, limit, sort = result.page, result.limit, result.sort
         searcher = self.searcher()
         if pq.empty:
-            if query.strip():
+            if result.query.strip():
                 result.notices.append("nothing to search for in the query")
             result.took_ms = (time.perf_counter() - t0) * 1000
             return result
