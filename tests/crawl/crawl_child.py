@@ -10,7 +10,6 @@ child was killed at an arbitrary moment.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -19,19 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
 from govsearch.article import Article  # noqa: E402
 from govsearch.crawl import crawl  # noqa: E402
-
-_H1 = re.compile(r"<h1>(.*?)</h1>", re.S)
-_P = re.compile(r"<p>(.*?)</p>", re.S)
-
-
-def extract(html: bytes | str, url: str) -> Article | None:
-    if isinstance(html, bytes):
-        html = html.decode("utf-8", "replace")
-    if "<article>" not in html:
-        return None
-    m = _H1.search(html)
-    return Article(url=url, title=m.group(1) if m else "", body=" ".join(_P.findall(html)))
-
+from tiny import tiny_extract as extract  # noqa: E402  (this script's folder is on sys.path)
 
 class SqliteSink:
     def __init__(self, path: str) -> None:
