@@ -309,12 +309,7 @@ def stats(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     engine = open_engine(index)
     s = engine.stats()
     engine.close()
-    data = {
-        "path": s.path, "documents": s.documents, "sources": s.sources,
-        "earliest": s.earliest.isoformat() if s.earliest else None,
-        "latest": s.latest.isoformat() if s.latest else None,
-        "size_bytes": s.size_bytes, "schema_version": s.schema_version, "segments": s.segments,
-    }
+    data = s.to_dict()
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
-from whoosh.util.times import long_to_datetime
 from whoosh.writing import SegmentWriter
 
-from ..article import VIETNAM_TZ, Article
+from ..article import Article
 from .schema import SCHEMA_VERSION, article_from_stored, doc_fields, make_schema
 
 META_FILE = "govsearch.json"
@@ -60,6 +59,16 @@ class IndexStats:
     size_bytes: int
     schema_version: int
     segments: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """What `govsearch stats --json` prints and `/api/stats` returns."""
+        return {
+            "path": self.path, "documents": self.documents, "sources": self.sources,
+            "earliest": self.earliest.isoformat() if self.earliest else None,
+            "latest": self.latest.isoformat() if self.latest else None,
+            "size_bytes": self.size_bytes, "schema_version": self.schema_version,
+            "segments": self.segments,
+        }
 
 
 class IndexStore:
@@ -182,34 +191,21 @@ class IndexStore:
             for docnum, stored in reader.iter_docs():
                 yield article_from_stored(stored)
 
-    def stats(self, dates: bool = True) -> IndexStats:
+    def stats(self) -> IndexStats:
+        """Counts and size; the date range is left to SearchEngine.stats (cached column)."""
         with self.ix.searcher() as s:
             reader = s.reader()
             sources: dict[str, int] = {}
             for term, info in reader.iter_field("source"):
                 sources[term.decode("utf-8") if isinstance(term, bytes) else term] = info.doc_frequency()
-            earliest, latest = _date_range(reader) if dates else (None, None)
             size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
             return IndexStats(
                 path=str(self.path), documents=s.doc_count(), sources=sources,
-                earliest=earliest, latest=latest, size_bytes=size,
+                earliest=None, latest=None, size_bytes=size,
                 schema_version=SCHEMA_VERSION, segments=len(self.ix._segments()))
 
     def close(self) -> None:
         self.ix.close()
-
-
-def _date_range(reader) -> tuple[datetime | None, datetime | None]:
-    """Earliest and latest publication time, read from the sortable column."""
-    if not reader.has_column("published"):
-        return None, None
-    raw = reader.column_reader("published", translate=False)
-    # documents without a date hold the column default, 0
-    values = [v for v in raw if 0 < v < 2**63]
-    if not values:
-        return None, None
-    return (long_to_datetime(min(values)).replace(tzinfo=VIETNAM_TZ),
-            long_to_datetime(max(values)).replace(tzinfo=VIETNAM_TZ))
 
 
 def _abandon(w: SegmentWriter) -> None:
@@ -229,8 +225,3 @@ def _abandon(w: SegmentWriter) -> None:
         w._tempstorage.destroy()
     except Exception:
         pass
-
-
-def remove_index(path: str | os.PathLike) -> None:
-    """Delete an index directory (used by tests and `--rebuild`)."""
-    shutil.rmtree(path, ignore_errors=True)

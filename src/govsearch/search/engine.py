@@ -86,7 +86,7 @@ class SearchEngine:
 
     def stats(self) -> IndexStats:
         """Documents, sources, date range, size: the date range from the cached date column."""
-        stats = self.store.stats(dates=False)
+        stats = self.store.stats()
         with self._read_lock:
             snap = self._snapshot(self.searcher())
             published = snap.published()

@@ -27,7 +27,6 @@ from ..search import SearchEngine
 from ..search.engine import MAX_LIMIT
 from .holder import EngineHolder, IndexUnavailable
 from .params import DATE_FORMATS, DEFAULT_LIMIT, MAX_PAGE, ParamError, SearchParams, parse_params, run_search
-from .serialize import article_dict, stats_dict
 from .view import SearchView, input_date, number, search_view
 
 HERE = Path(__file__).parent
@@ -97,12 +96,12 @@ def create_app(index: str | os.PathLike | None = None, *, engine: SearchEngine |
         article = holder.get().get(url)
         if article is None:
             return _error(404, f"no article with url {url!r}")
-        return JSONResponse(article_dict(article))
+        return JSONResponse(article.to_dict())
 
     @app.get(f"{API_PREFIX}/stats", summary="What the index holds")
     def api_stats() -> JSONResponse:
         """The same JSON as `govsearch stats --json`."""
-        return JSONResponse(stats_dict(holder.get().stats()))
+        return JSONResponse(holder.get().stats().to_dict())
 
     return app
 
