@@ -25,7 +25,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 
 from baselines import BuildStats, ensure_built, make_system, path_size
 from corpus import CORPUS_FULL, CORPUS_SAMPLE, load_docs, provenance, raw_text_bytes

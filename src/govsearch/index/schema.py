@@ -7,17 +7,18 @@ folded syllable bigrams (adjacency) for the title. Whoosh's own per-field
 analyzer path would tokenize and normalize the same text once per field; the
 `SyllableField` below takes the pre-analyzed terms instead.
 
-Why no body bigrams: Whoosh's writer is pure Python and costs about 13 µs
-per posting. Body bigrams (exact and folded) tripled the postings of a
-document (1,415 against 540 for the sample corpus) and would have put a full
-import of the 58k corpus near 20 minutes. Adjacency in the body is scored at
-query time instead, over the top candidates (govsearch.search.rank).
+Body bigrams are not Whoosh fields: Whoosh's writer is pure Python and
+costs about 13 µs per posting, and body bigrams (exact and folded) tripled
+the postings of a document (1,415 against 540 for the sample corpus). The
+pairs of title and body live in a numpy sidecar instead (`pairs.py`), built
+from the same analyzed terms; each document's `seq` column names it there.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from whoosh import columns, fields, formats
@@ -30,7 +31,7 @@ from ..text.analysis import (bigram_analyzer, exact_analyzer, folded_analyzer,
 
 # Bump whenever the terms produced for a text change (normalization, tone
 # rules, fields): an index of another version must be rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Which text a field holds and how it is analyzed.
 TEXT_FIELDS = {
@@ -92,6 +93,8 @@ def make_schema() -> fields.Schema:
         source=fields.KEYWORD(stored=True, sortable=True, scorable=False),
         category=fields.KEYWORD(stored=True, commas=True, lowercase=True, scorable=False),
         author=fields.TEXT(stored=True, analyzer=exact_analyzer()),
+        # the document's name in the pair sidecar (pairs.py)
+        seq=fields.COLUMN(columns.NumericColumn("Q", default=0)),
     )
     for name, (source, kind) in TEXT_FIELDS.items():
         positions = kind in ("exact", "folded")
@@ -110,12 +113,22 @@ def local_naive(dt: datetime) -> datetime:
     return dt.astimezone(VIETNAM_TZ).replace(tzinfo=None)
 
 
-def doc_fields(article: Article) -> dict[str, object]:
-    """The keyword arguments of `writer.add_document` for one article."""
+@dataclass(slots=True)
+class Analyzed:
+    """An article's fields for Whoosh, and its terms for the pair sidecar."""
+
+    fields: dict[str, object]
+    title: tuple[list[str], list[str]]
+    body: tuple[list[str], list[str]]
+
+
+def analyzed_doc(article: Article, seq: int = 0) -> Analyzed:
+    """An article analyzed once: Whoosh's `add_document` arguments and the terms for its pairs."""
     title_exact, title_folded = analyze(article.title)
     # The lead is indexed with the body: searchers do not care which it was.
     body_exact, body_folded = analyze(article.text)
     doc: dict[str, object] = {
+        "seq": seq,
         "url": article.url,
         "title": title_exact,
         "_stored_title": article.title,
@@ -138,7 +151,12 @@ def doc_fields(article: Article) -> dict[str, object]:
         doc["published"] = local_naive(article.published)
         doc["published_at"] = article.published.isoformat()
         doc["year"] = str(article.published.astimezone(VIETNAM_TZ).year)
-    return doc
+    return Analyzed(doc, (title_exact, title_folded), (body_exact, body_folded))
+
+
+def doc_fields(article: Article, seq: int = 0) -> dict[str, object]:
+    """The keyword arguments of `writer.add_document` for one article."""
+    return analyzed_doc(article, seq).fields
 
 
 def article_from_stored(stored: dict) -> Article:
@@ -156,5 +174,5 @@ def article_from_stored(stored: dict) -> Article:
     )
 
 
-__all__ = ["SCHEMA_VERSION", "SyllableField", "TEXT_FIELDS", "make_schema",
-           "doc_fields", "article_from_stored", "local_naive"]
+__all__ = ["SCHEMA_VERSION", "Analyzed", "SyllableField", "TEXT_FIELDS", "make_schema",
+           "analyzed_doc", "doc_fields", "article_from_stored", "local_naive"]

@@ -17,12 +17,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
 from ..article import Article
-from .schema import SCHEMA_VERSION, article_from_stored, doc_fields, make_schema
+from .internals import segment_readers, u64_column
+from .pairs import PairBatch, PairStore, article_pairs
+from .schema import SCHEMA_VERSION, analyzed_doc, article_from_stored, make_schema
 
 META_FILE = "govsearch.json"
 DEFAULT_INDEX = "index"
@@ -76,6 +80,7 @@ class IndexStore:
 
     def __init__(self, path: str | os.PathLike | None = None, *, create: bool = True) -> None:
         self.path = Path(path) if path is not None else default_index_path()
+        self.pairs = PairStore(self.path)
         if self.exists():
             self._check_version()
             self.ix = whoosh_index.open_dir(str(self.path))
@@ -158,17 +163,50 @@ class IndexStore:
                     break
             if not batch:
                 return count
-            # In an empty index nothing can be replaced: skip the lookup.
-            add = self.doc_count() == 0
             with self.writer(timeout=timeout) as w:
+                # Decided under the write lock: another writer may have
+                # filled the index while this one waited for it. In an empty
+                # index nothing can be replaced, so the lookup is skipped.
+                add = self.doc_count() == 0
                 put = w.add_document if add else w.update_document
+                self._compact_pairs()
+                seq = self.pairs.next_seq()
+                items = []
                 for article in batch.values():
-                    put(**doc_fields(article))
+                    doc = analyzed_doc(article, seq)
+                    put(**doc.fields)
+                    items.append((seq, *article_pairs(doc.title, doc.body)))
+                    seq += 1
                     count += 1
                     if progress is not None:
                         progress(1)
+                # the pairs are durable before Whoosh commits (pairs.py)
+                self.pairs.write(PairBatch.build(items), seq)
             if len(batch) < commit_every:
                 return count
+
+    def _compact_pairs(self, force: bool = False) -> None:
+        """Merge the pair segments when there are many (called under the write lock)."""
+        if not force and self.pairs.segment_count() <= self.pairs.max_segments:
+            return
+        self.pairs.compact(self.live_seqs(), force=True)
+
+    def live_seqs(self) -> np.ndarray:
+        """The pair-sidecar seq of every live document of the last commit."""
+        with self.ix.searcher() as s:
+            parts = []
+            for reader, _ in segment_readers(s):
+                seqs = u64_column(reader, "seq")
+                live = np.ones(seqs.size, dtype=bool)
+                if reader.has_deletions():
+                    live[list(reader.all_deleted())] = False
+                parts.append(seqs[live])
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def optimize_pairs(self, timeout: float = 0.0) -> None:
+        """Merge every pair segment into one (after a bulk import); takes the write lock."""
+        with self.writer(timeout=timeout):
+            self._compact_pairs(force=True)
 
     def delete(self, url: str, timeout: float = 0.0) -> bool:
         with self.writer(timeout=timeout) as w:
@@ -199,6 +237,7 @@ class IndexStore:
             for term, info in reader.iter_field("source"):
                 sources[term.decode("utf-8") if isinstance(term, bytes) else term] = info.doc_frequency()
             size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+            size += self.pairs.size_bytes()
             return IndexStats(
                 path=str(self.path), documents=s.doc_count(), sources=sources,
                 earliest=None, latest=None, size_bytes=size,

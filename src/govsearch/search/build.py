@@ -10,8 +10,16 @@ The Vietnamese rules (VIETNAMESE.md):
 - For syllables typed without diacritics, the reading the index makes most
   likely (`suggest.restore_accents`) is added as optional scoring terms, so
   "dan van" ranks "dân vận" first.
-- Adjacent syllables score through the title bigram fields; adjacency in the
-  body is scored by `rank.adjacency` over the top candidates.
+- Adjacency is a first-pass signal over every matching document: each pair
+  of consecutive typed syllables is looked up in the index's pair sidecar
+  (title and body), as typed (exact when it has diacritics) and folded. A
+  document earns `Plan.pairs` credit for the pairs it holds, fully when they
+  stand as typed, a little when they stand only folded; the engine turns that
+  credit into a bonus large enough that holding the words together outranks
+  holding them apart.
+- Multi-syllable forms of a name ("thành phố hồ chí minh", "tp hcm") match
+  only where they stand together (their folded pairs), so every spelling of
+  one name finds the same documents. Quoted phrases match strictly.
 """
 
 from __future__ import annotations
@@ -19,10 +27,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from whoosh import query as Q
-
+from ..index.pairs import pair_key
 from .parse import ParsedQuery, Syllable, Unit
-from .vector import ScoredTerm
+from .vector import PAIRS, ScoredTerm
 
 # Field weights. Exact above folded, title above body.
 W_TITLE, W_BODY = 3.0, 1.0
@@ -32,6 +39,11 @@ W_TITLE_FA, W_BODY_FA = 3.0, 1.0
 # Adjacency in the title (bigrams) and the likely accented reading.
 W_TITLE_BI, W_TITLE_BIF = 2.0, 1.0
 W_RESTORED_TITLE, W_RESTORED_BODY, W_RESTORED_BI = 1.5, 0.5, 1.5
+# BM25 weight of a typed pair in title + body (as typed; folded for accentless
+# syllables), and of the likely reading's pair for accentless ones.
+W_PAIR, W_PAIR_RESTORED = 1.0, 1.0
+# Adjacency credit of a pair typed with diacritics that stands only folded.
+FOLDED_PAIR_CREDIT = 0.25
 
 # Score factor for a title that holds every pair of consecutive typed syllables.
 TITLE_RUN = 1.25
@@ -42,13 +54,41 @@ LONG_QUERY = 8
 MIN_SHOULD_MATCH = 0.75
 
 
+@dataclass(slots=True, frozen=True)
+class Phrase:
+    """Syllables that must stand together, in order, in the title or the body.
+
+    `pairs` are the keys of their consecutive pairs (as typed, or folded);
+    `exact` says whether positions are checked on exact or folded terms.
+    """
+
+    syllables: tuple[Syllable, ...]
+    pairs: tuple[int, ...]
+    exact: bool
+    title_only: bool = False
+
+
 @dataclass(slots=True)
 class Alternative:
-    """One way to satisfy a unit: all `syllables` (each through any of `fields`), or a phrase."""
+    """One way to satisfy a unit: all `syllables` (each through any of `fields`), or a phrase.
+
+    `together`: the folded pairs a multi-syllable name form must hold (it
+    stands together, in any tone style or case).
+    """
 
     syllables: list[Syllable]
     fields: tuple[str, ...]
-    phrase: Q.Query | None = None
+    phrase: Phrase | None = None
+    together: tuple[int, ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class PairTerm:
+    """A pair of consecutive typed syllables, as the index keys it."""
+
+    typed: int             # exact key if either syllable has diacritics, else the folded key
+    folded: int
+    accented: bool
 
 
 @dataclass(slots=True)
@@ -76,6 +116,41 @@ class Plan:
     # consecutive typed syllables as folded title bigrams: a title holding
     # all of them holds the query as typed, and earns TITLE_RUN
     title_run: list[str] = field(default_factory=list)
+    # runs of syllables whose adjacency earns credit, as pairs
+    pairs: list[list[PairTerm]] = field(default_factory=list)
+
+
+def keys_of(sylls: list[Syllable] | tuple[Syllable, ...], exact: bool) -> tuple[int, ...]:
+    """Pair keys of consecutive syllables, exact or folded terms."""
+    if exact:
+        return tuple(pair_key(a.exact, b.exact) for a, b in zip(sylls, sylls[1:]))
+    return tuple(pair_key(a.folded, b.folded) for a, b in zip(sylls, sylls[1:]))
+
+
+def make_phrase(sylls: list[Syllable], title_only: bool = False) -> Phrase:
+    """Strict phrase: exact when any syllable has diacritics, folded otherwise."""
+    exact = any(s.accented for s in sylls)
+    return Phrase(tuple(sylls), keys_of(sylls, exact), exact, title_only)
+
+
+def query_sequences(pq: ParsedQuery) -> list[list[Syllable]]:
+    """Runs of syllables whose adjacency matters: consecutive plain words, and each group."""
+    runs: list[list[Syllable]] = []
+    current: list[Syllable] = []
+    for u in pq.units:
+        if u.plain and len(u.alternatives) == 1:
+            current.append(u.main[0])
+            continue
+        if len(current) > 1:
+            runs.append(current)
+        current = []
+        # A name with several forms (UBND / ủy ban nhân dân) earns no
+        # adjacency credit: its forms must stand together to match at all.
+        if len(u.main) > 1 and len(u.alternatives) == 1:
+            runs.append(u.main)
+    if len(current) > 1:
+        runs.append(current)
+    return runs
 
 
 def syllable_terms(s: Syllable, title_only: bool = False) -> list[ScoredTerm]:
@@ -90,19 +165,12 @@ def syllable_terms(s: Syllable, title_only: bool = False) -> list[ScoredTerm]:
     return terms
 
 
-def phrase_query(sylls: list[Syllable], title_only: bool) -> Q.Query:
-    """Whoosh phrase query: exact when any syllable has diacritics, folded otherwise."""
-    accented = any(s.accented for s in sylls)
-    fields = ["title"] if title_only else ["title", "body"]
-    if accented:
-        return Q.Or([Q.Phrase(f, [s.exact for s in sylls]) for f in fields])
-    return Q.Or([Q.Phrase(f + "_f", [s.folded for s in sylls]) for f in fields])
-
-
 def _alternative(sylls: list[Syllable], u: Unit) -> Alternative:
     fields = ("title_f",) if u.title_only else ("title_f", "body_f")
-    phrase = phrase_query(sylls, u.title_only) if (u.phrase and len(sylls) > 1) else None
-    return Alternative(sylls, fields, phrase)
+    if u.phrase and len(sylls) > 1:
+        return Alternative(sylls, fields, phrase=make_phrase(sylls, u.title_only))
+    together = keys_of(sylls, exact=False) if len(u.alternatives) > 1 else ()
+    return Alternative(sylls, fields, together=together)
 
 
 def build_plan(pq: ParsedQuery, restored: list[str] | None = None) -> Plan:
@@ -131,12 +199,33 @@ def build_plan(pq: ParsedQuery, restored: list[str] | None = None) -> Plan:
                     boosts.append(ScoredTerm("body", r, W_RESTORED_BODY))
         for r1, r2 in zip(restored, restored[1:]):
             boosts.append(ScoredTerm("title_bi", f"{r1}_{r2}", W_RESTORED_BI))
+    reading = _reading_of(pq, restored)
+    for run in query_sequences(pq):
+        terms = []
+        for a, b in zip(run, run[1:]):
+            accented = a.accented or b.accented
+            folded = pair_key(a.folded, b.folded)
+            typed = pair_key(a.exact, b.exact) if accented else folded
+            terms.append(PairTerm(typed, folded, accented))
+            boosts.append(ScoredTerm(PAIRS, typed, W_PAIR))
+            ra, rb = reading.get(id(a)), reading.get(id(b))
+            if not accented and ra and rb:
+                boosts.append(ScoredTerm(PAIRS, pair_key(ra, rb), W_PAIR_RESTORED))
+        plan.pairs.append(terms)
     if boosts:
         groups.append(ScoreGroup.single(boosts))
     return plan
 
 
-def exclusion_phrases(pq: ParsedQuery) -> list[Q.Query]:
-    """Whoosh queries for excluded multi-syllable phrases (-"..." )."""
-    return [Q.Or([Q.Phrase("title_f", [s.folded for s in sylls]), Q.Phrase("body_f", [s.folded for s in sylls])])
+def _reading_of(pq: ParsedQuery, restored: list[str] | None) -> dict[int, str]:
+    """The likely accented reading of each typed syllable (by identity), where one was chosen."""
+    plain = [u for u in pq.units if u.plain]
+    if not restored or len(restored) != len(plain):
+        return {}
+    return {id(u.main[0]): r for u, r in zip(plain, restored)}
+
+
+def exclusion_phrases(pq: ParsedQuery) -> list[Phrase]:
+    """Excluded multi-syllable phrases (-"..."), matched folded."""
+    return [Phrase(tuple(sylls), keys_of(sylls, exact=False), False)
             for sylls in pq.excluded if len(sylls) > 1]

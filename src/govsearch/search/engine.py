@@ -18,16 +18,18 @@ from ..index import IndexStats, IndexStore
 from ..index.schema import article_from_stored, local_naive
 from .build import TITLE_RUN, Plan, build_plan, exclusion_phrases
 from .parse import ParsedQuery, Unit, parse_query, to_syllables
-from .rank import SNIPPET_CHARS, QueryTerms, adjacency, bonus, highlight, query_sequences, query_terms
+from .phrases import phrase_mask
+from .rank import SNIPPET_CHARS, QueryTerms, adjacency_bonus, highlight, query_terms
 from .results import Hit, SearchResult
-from .suggest import MIN_CORRECTION_DF, correct_syllable, restore_accents
-from .vector import Snapshot
+from .suggest import MIN_CORRECTION_DF, Frequencies, correct_syllable, restore_accents
+from .vector import PAIRS, Snapshot
 
 SORTS = ("relevance", "date")
-# How many top candidates the second stage re-scores.
-RERANK_DEPTH = 40
 FACETS = ("source", "year")
 MAX_LIMIT = 100
+# Deep pages cost page*limit of ranking work, and nobody reads page 1000:
+# `SearchResult.pages` never promises more than this.
+MAX_PAGE = 1000
 
 
 class QueryError(ValueError):
@@ -124,8 +126,8 @@ class SearchEngine:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         if not 1 <= limit <= MAX_LIMIT:
             raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
-        if page < 1:
-            raise QueryError("page must be 1 or more")
+        if not 1 <= page <= MAX_PAGE:
+            raise QueryError(f"page must be between 1 and {MAX_PAGE}")
         if since and until and local_naive(since) > local_naive(until):
             raise QueryError("since is after until")
         sources = [source] if isinstance(source, str) else list(source or [])
@@ -151,7 +153,7 @@ class SearchEngine:
             return result
         reader = searcher.reader()
         snap = self._snapshot(searcher)
-        restored, result.suggestion = self._readings(reader, pq)
+        restored, result.suggestion = self._readings(reader, snap, pq)
         plan = build_plan(pq, restored)
         matched = self._match(snap, searcher, plan)
         matched &= self._filter(snap, pq, sources, since, until)
@@ -164,21 +166,23 @@ class SearchEngine:
             for pair in plan.title_run:
                 holds &= snap.mask_of(snap.docs("title_bif", pair))
             scores[holds] *= TITLE_RUN
+        if plan.pairs and result.total:
+            scores += adjacency_bonus(snap, plan, scores, matched)
         candidates = np.flatnonzero(matched)
         if sort == "date":
             published = snap.published()[candidates]
-            order = np.lexsort((-scores[candidates], -published))[:wanted]
+            # newest first; the same score and date: document order (a total order)
+            order = np.lexsort((candidates, -scores[candidates], -published))[:wanted]
             ranked = [(int(d), float(scores[d])) for d in candidates[order]]
         else:
-            ranked = _top(candidates, scores, max(wanted, RERANK_DEPTH))
-            ranked = self._rerank(searcher, ranked, pq)
+            ranked = _top(candidates, scores, wanted)
         if facets:
             result.facets = {name: _facet_counts(snap, name, matched) for name in FACETS}
         terms = query_terms(pq)
         for docnum, score in ranked[(page - 1) * limit: wanted]:
             result.hits.append(_hit(searcher.stored_fields(docnum), score, terms))
         if result.total == 0:
-            result.suggestion = self._correction(reader, pq) or result.suggestion
+            result.suggestion = self._correction(reader, snap, pq) or result.suggestion
         result.took_ms = (time.perf_counter() - t0) * 1000
         return result
 
@@ -186,7 +190,7 @@ class SearchEngine:
         with self._lock:
             snap = self._snap
             if snap is None or snap.searcher is not searcher:
-                snap = self._snap = Snapshot(searcher)
+                snap = self._snap = Snapshot(searcher, self.store.pairs.open_segments())
             return snap
 
     @staticmethod
@@ -197,7 +201,7 @@ class SearchEngine:
             unit = np.zeros(snap.size, dtype=bool)
             for alt in alternatives:
                 if alt.phrase is not None:
-                    unit[list(searcher.docs_for_query(alt.phrase))] = True
+                    unit |= phrase_mask(snap, searcher, alt.phrase)
                     continue
                 both = np.ones(snap.size, dtype=bool)
                 for s in alt.syllables:
@@ -205,6 +209,8 @@ class SearchEngine:
                     for f in alt.fields:
                         one[snap.docs(f, s.folded)] = True
                     both &= one
+                for key in alt.together:
+                    both &= snap.mask_of(snap.docs(PAIRS, key))
                 unit |= both
             counts += unit
         return (counts >= plan.min_match) & snap.live
@@ -242,27 +248,16 @@ class SearchEngine:
                     (("title_f", s.folded), ("body_f", s.folded))
                 for f, t in fields:
                     out[snap.docs(f, t)] = True
-        for q in exclusion_phrases(pq):
-            out[list(searcher.docs_for_query(q))] = True
+        for phrase in exclusion_phrases(pq):
+            out |= phrase_mask(snap, searcher, phrase)
         return out
 
-    def _rerank(self, searcher, top: list[tuple[int, float]], pq: ParsedQuery) -> list[tuple[int, float]]:
-        """Add the body-adjacency bonus to the top candidates and re-sort them."""
-        runs = query_sequences(pq)
-        if not top or not runs:
-            return top
-        top_score = top[0][1]
-        matches = adjacency(searcher, [d for d, _ in top], runs)
-        rescored = [(d, s + bonus(matches[d], top_score)) for d, s in top]
-        rescored.sort(key=lambda x: (-x[1], x[0]))
-        return rescored
-
-    def _readings(self, reader, pq: ParsedQuery) -> tuple[list[str] | None, str | None]:
+    def _readings(self, reader, snap: Snapshot, pq: ParsedQuery) -> tuple[list[str] | None, str | None]:
         """The likely accented reading of the typed words, and a suggestion if it differs."""
         plain = [u.main[0] for u in pq.units if u.plain]
         if not plain or all(s.accented for s in plain):
             return None, None
-        restored = restore_accents(reader, [s.exact for s in plain])
+        restored = restore_accents(Frequencies(reader, snap), [s.exact for s in plain])
         if restored == [s.exact for s in plain]:
             return restored, None
         suggestion = None
@@ -272,7 +267,7 @@ class SearchEngine:
                                   for u, r in zip(pq.units, restored))
         return restored, suggestion
 
-    def _correction(self, reader, pq: ParsedQuery) -> str | None:
+    def _correction(self, reader, snap: Snapshot, pq: ParsedQuery) -> str | None:
         """For a query with no results: the same words with unknown syllables corrected."""
         if not all(u.plain for u in pq.units):
             return None
@@ -290,7 +285,7 @@ class SearchEngine:
                 words.append(s.folded if not s.accented else s.exact)
         if not changed:
             return None
-        readings = restore_accents(reader, words)
+        readings = restore_accents(Frequencies(reader, snap), words)
         return " ".join(readings)
 
     def close(self) -> None:
@@ -349,4 +344,4 @@ def _hit(stored: dict, score: float, terms: QueryTerms) -> Hit:
     )
 
 
-__all__ = ["SearchEngine", "QueryError", "SORTS"]
+__all__ = ["SearchEngine", "QueryError", "SORTS", "MAX_LIMIT", "MAX_PAGE"]

@@ -1,10 +1,9 @@
-"""Second-stage ranking and snippets, both from the stored text of the top hits.
+"""Ranking signals beyond BM25 (adjacency of the typed words), and snippets.
 
-The index holds no body bigrams (their cost at index time is in
-govsearch.index.schema), so adjacency of the query's syllables in the lead
-and body is scored here, over the top candidates only, from the positions
-the index keeps: each adjacent pair of query syllables found next to each
-other earns a bonus, more if the diacritics match as typed.
+Adjacency is read from the index's pair sidecar for every matching document
+at once (no second stage over a short list, which is what let "dân vận"
+typed as written rank scattered matches above the phrase). Snippets come
+from the stored text of the hits shown, from a bounded prefix of it.
 """
 
 from __future__ import annotations
@@ -14,117 +13,53 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..text import fold, normalize, swap_tone_style
-from .parse import ParsedQuery, Syllable
+import numpy as np
 
-# Bonus per adjacent query pair found in the body, as a fraction of the top score.
-ADJACENT_EXACT = 0.12
-ADJACENT_FOLDED = 0.06
-# A body holding the query as one run of syllables in order.
-WHOLE_RUN = 0.10
+from ..text import fold, normalize, swap_tone_style
+from .build import FOLDED_PAIR_CREDIT, Plan
+from .parse import ParsedQuery
+from .vector import PAIRS, Snapshot
+
+# Adjacency bonus, as a share of the best base score among the matches: for
+# a document holding every typed pair as typed, and again when every pair of
+# a run stands together (the run as a whole, most likely as a phrase). Large
+# on purpose: holding the typed words together outranks holding them apart
+# (ISSUE: "dân vận" must not rank "dân ... vận" above "công tác dân vận").
+ADJACENT = 1.0
+WHOLE_RUN = 0.5
 
 SNIPPET_CHARS = 240
+# Snippets and highlights read at most this much of a text: the work per hit
+# stays bounded however large an article is (a 7 MB body took 8 s a query).
+HIGHLIGHT_SCAN_CHARS = 20_000
 
 
-@dataclass(slots=True)
-class TextMatch:
-    """How a document's text answers the query."""
+def adjacency_bonus(snap: Snapshot, plan: Plan, scores: np.ndarray, matched: np.ndarray) -> np.ndarray:
+    """Per document: the bonus for holding the plan's pairs together (title or body).
 
-    adjacent_exact: int
-    adjacent_folded: int
-    whole_run: bool
-
-
-def query_sequences(pq: ParsedQuery) -> list[list[Syllable]]:
-    """Runs of syllables whose adjacency matters: consecutive plain words, and each group."""
-    runs: list[list[Syllable]] = []
-    current: list[Syllable] = []
-    for u in pq.units:
-        if u.plain and len(u.alternatives) == 1:
-            current.append(u.main[0])
-            continue
-        if len(current) > 1:
-            runs.append(current)
-        current = []
-        # A name with several forms (UBND / ủy ban nhân dân) earns no
-        # adjacency bonus: rewarding its long form standing together would
-        # rank documents that abbreviate it below those that do not.
-        if len(u.main) > 1 and len(u.alternatives) == 1:
-            runs.append(u.main)
-    if len(current) > 1:
-        runs.append(current)
-    return runs
-
-
-def _segments(searcher) -> list[tuple[object, int]]:
-    subs = searcher.subsearchers
-    return list(subs) if subs else [(searcher, 0)]
-
-
-def term_positions(searcher, field: str, term: str, docnums: list[int]) -> dict[int, set[int]]:
-    """Positions of `term` in `field` for each of `docnums` that holds it.
-
-    Reads the term's posting list once per segment, skipping straight to the
-    wanted documents, so the cost grows with the candidates, not the corpus.
+    A pair typed with diacritics earns full credit where it stands as typed
+    and FOLDED_PAIR_CREDIT where it stands only folded; a pair typed without
+    diacritics earns full credit for its folded form. Computed for every
+    document in one pass over the pairs' posting lists.
     """
-    out: dict[int, set[int]] = {}
-    segs = _segments(searcher)
-    bounds = [off for _, off in segs[1:]] + [1 << 62]
-    wanted = sorted(docnums)
-    i = 0
-    for (sub, offset), upper in zip(segs, bounds):
-        local = []
-        while i < len(wanted) and wanted[i] < upper:
-            local.append(wanted[i] - offset)
-            i += 1
-        if not local:
-            continue
-        reader = sub.reader()
-        if (field, term) not in reader:
-            continue
-        m = reader.postings(field, term)
-        for doc in local:
-            m.skip_to(doc)
-            if not m.is_active():
-                break
-            if m.id() == doc:
-                out[doc + offset] = set(m.value_as("positions"))
-    return out
-
-
-def adjacency(searcher, docnums: list[int], runs: list[list[Syllable]]) -> dict[int, TextMatch]:
-    """For each candidate, which adjacent query pairs stand together in its lead and body."""
-    cache: dict[tuple[str, str], dict[int, set[int]]] = {}
-
-    def pos(field: str, term: str) -> dict[int, set[int]]:
-        key = (field, term)
-        if key not in cache:
-            cache[key] = term_positions(searcher, field, term, docnums)
-        return cache[key]
-
-    def together(field: str, a: str, b: str, doc: int) -> bool:
-        pa, pb = pos(field, a).get(doc), pos(field, b).get(doc)
-        return bool(pa and pb and any(p + 1 in pb for p in pa))
-
-    result: dict[int, TextMatch] = {}
-    for doc in docnums:
-        n_exact = n_folded = 0
-        whole = True
-        for run in runs:
-            for a, b in zip(run, run[1:]):
-                if (a.accented or b.accented) and together("body", a.exact, b.exact, doc):
-                    n_exact += 1
-                elif together("body_f", a.folded, b.folded, doc):
-                    n_folded += 1
-                else:
-                    whole = False
-        result[doc] = TextMatch(n_exact, n_folded, whole and bool(runs))
-    return result
-
-
-def bonus(m: TextMatch, top_score: float) -> float:
-    return top_score * (ADJACENT_EXACT * m.adjacent_exact + ADJACENT_FOLDED * m.adjacent_folded
-                        + (WHOLE_RUN if m.whole_run else 0.0))
+    credit = np.zeros(snap.size, dtype=np.float32)
+    whole = np.zeros(snap.size, dtype=np.float32)
+    n_pairs = sum(len(run) for run in plan.pairs)
+    runs = [run for run in plan.pairs if run]
+    if not n_pairs:
+        return credit
+    for run in runs:
+        run_held = np.ones(snap.size, dtype=bool)
+        for p in run:
+            typed = snap.mask_of(snap.docs(PAIRS, p.typed))
+            credit += typed
+            if p.accented:
+                folded_only = snap.mask_of(snap.docs(PAIRS, p.folded)) & ~typed
+                credit += FOLDED_PAIR_CREDIT * folded_only
+            run_held &= typed
+        whole += run_held
+    top = float(scores[matched].max()) if matched.any() else 0.0
+    return top * (ADJACENT * credit / n_pairs + WHOLE_RUN * whole / len(runs))
 
 
 @dataclass(slots=True, frozen=True)
@@ -169,7 +104,8 @@ def highlight(text: str, terms: QueryTerms, max_chars: int | None = None) -> str
     shows why it matched. Regular expressions over the whole text: this runs
     for every hit shown, so it must be cheap.
     """
-    text = normalize(text)
+    # what lies past the scanned prefix is never shown, so never read
+    text = normalize(text[:HIGHLIGHT_SCAN_CHARS] if max_chars else text[:HIGHLIGHT_SCAN_CHARS * 5])
     lowered = text.lower()
     folded = fold(lowered)
     if len(folded) != len(text) or len(lowered) != len(text):

@@ -9,10 +9,10 @@ sorting are array operations. Whoosh stays the storage: its segments, its
 posting lists, its field-length columns, its stored fields; phrase queries
 and positions still go through Whoosh itself.
 
-The reading code touches Whoosh 2.7's W3 codec internals (`_read_data`,
-`_next_block`, the column files). The dependency is pinned to
-whoosh-reloaded==2.7.5 and `tests/search/test_vector.py` checks these arrays
-against Whoosh's own matchers, so a change there cannot go unnoticed.
+The reading of Whoosh's internals is in `govsearch.index.internals`, the
+one module that touches them. The pairs of adjacent syllables come from the
+index's pair sidecar (`govsearch.index.pairs`), mapped from its seq numbers
+to this generation's document numbers.
 """
 
 from __future__ import annotations
@@ -23,17 +23,21 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.util.numeric import byte_to_length
+
+from ..index.internals import (BYTE_TO_LENGTH, EMPTY_POSTINGS, length_bytes, read_postings,
+                               segment_readers, u64_column)
+from ..index.pairs import PairBatch
 
 # BM25 parameters, per field: titles are short, so length matters less there.
 K1 = 1.2
 B = {"title": 0.5, "title_f": 0.5, "title_bi": 0.5, "title_bif": 0.5, "body": 0.75, "body_f": 0.75}
-_BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
-_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+_EMPTY = EMPTY_POSTINGS
 # Fields whose lengths BM25 needs: every scored field. Bigram fields use the
-# length of their syllable field (one bigram fewer than syllables).
-_LENGTH_OF = {"title_bi": "title", "title_bif": "title_f"}
+# length of their syllable field (one bigram fewer than syllables); pairs
+# (title and body together) the body's.
+PAIRS = "pairs"
+_LENGTH_OF = {"title_bi": "title", "title_bif": "title_f", PAIRS: "body_f"}
+B[PAIRS] = 0.75
 
 
 @dataclass(slots=True, frozen=True)
@@ -51,10 +55,11 @@ class Snapshot:
 
     POSTINGS_CACHE = 4096
 
-    def __init__(self, searcher) -> None:
+    def __init__(self, searcher, pair_segments: list[PairBatch] | None = None) -> None:
         self.searcher = searcher
-        subs = searcher.subsearchers
-        self.segments = [(s.reader(), off) for s, off in subs] if subs else [(searcher.reader(), 0)]
+        self.segments = segment_readers(searcher)
+        self.pair_segments = pair_segments or []
+        self._seq_to_doc: np.ndarray | None = None
         self.size = searcher.doc_count_all()
         self.live = np.ones(self.size, dtype=bool)
         for reader, off in self.segments:
@@ -71,8 +76,13 @@ class Snapshot:
 
     # --- postings ----------------------------------------------------------
 
-    def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, term frequencies) of a term, deleted documents included."""
+    def postings(self, field: str, term) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, term frequencies) of a term, deleted documents included.
+
+        In the PAIRS field the term is a pair key (`govsearch.index.pairs.pair_key`).
+        """
+        if field == PAIRS:
+            return self._pair_postings(term)
         key = (field, term)
         with self._lock:
             hit = self._postings.get(key)
@@ -83,7 +93,7 @@ class Snapshot:
         for reader, off in self.segments:
             if key not in reader:
                 continue
-            ids, tf = _read_postings(reader.postings(field, term))
+            ids, tf = read_postings(reader.postings(field, term))
             ids_parts.append(ids + off)
             tf_parts.append(tf)
         result = (np.concatenate(ids_parts), np.concatenate(tf_parts)) if ids_parts else _EMPTY
@@ -92,6 +102,49 @@ class Snapshot:
             if len(self._postings) > self.POSTINGS_CACHE:
                 self._postings.popitem(last=False)
         return result
+
+    def _pair_postings(self, pair_key: int) -> tuple[np.ndarray, np.ndarray]:
+        key = (PAIRS, pair_key)
+        with self._lock:
+            hit = self._postings.get(key)
+        if hit is not None:
+            return hit
+        seq_to_doc = self.seq_to_doc()
+        ids_parts, tf_parts = [], []
+        for seg in self.pair_segments:
+            seqs, counts = seg.postings(pair_key)
+            if seqs.size == 0:
+                continue
+            seqs = seqs.astype(np.int64)
+            inside = seqs < seq_to_doc.size
+            docs = np.where(inside, seq_to_doc[np.minimum(seqs, seq_to_doc.size - 1)], -1)
+            ok = docs >= 0
+            ids_parts.append(docs[ok])
+            tf_parts.append(counts[ok].astype(np.float32))
+        if ids_parts:
+            ids, tf = np.concatenate(ids_parts), np.concatenate(tf_parts)
+            if len(ids_parts) > 1:
+                order = np.argsort(ids, kind="stable")
+                ids, tf = ids[order], tf[order]
+            result = (ids, tf)
+        else:
+            result = _EMPTY
+        with self._lock:
+            self._postings[key] = result
+            if len(self._postings) > self.POSTINGS_CACHE:
+                self._postings.popitem(last=False)
+        return result
+
+    def seq_to_doc(self) -> np.ndarray:
+        """Document number of each pair-sidecar seq in this generation (-1: none live)."""
+        arr = self._seq_to_doc
+        if arr is None:
+            seqs = self.column("seq")
+            arr = np.full(int(seqs.max()) + 1 if seqs.size else 0, -1, dtype=np.int64)
+            docs = np.flatnonzero(self.live)
+            arr[seqs[docs]] = docs
+            self._seq_to_doc = arr
+        return arr
 
     def docs(self, field: str, term: str) -> np.ndarray:
         return self.postings(field, term)[0]
@@ -109,9 +162,9 @@ class Snapshot:
         if arr is None:
             parts = []
             for reader, _ in self.segments:
-                parts.append(_length_bytes(reader, field))
+                parts.append(length_bytes(reader, field))
             raw = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
-            arr = _BYTE_TO_LENGTH[raw]
+            arr = BYTE_TO_LENGTH[raw]
             live_lengths = arr[self.live]
             self._avg[field] = float(live_lengths.mean()) if live_lengths.size and live_lengths.mean() > 0 else 1.0
             self._lengths[field] = arr
@@ -159,19 +212,15 @@ class Snapshot:
 
     def published(self) -> np.ndarray:
         """Publication time as Whoosh's long (0: no date), per document."""
-        arr = self._columns.get("published")
+        return self.column("published")
+
+    def column(self, name: str) -> np.ndarray:
+        """A 64-bit numeric column ("published", "seq") per document."""
+        arr = self._columns.get(name)
         if arr is None:
-            parts = []
-            for reader, _ in self.segments:
-                n = reader.doc_count_all()
-                if reader.has_column("published"):
-                    col = reader.column_reader("published", translate=False)
-                    raw = _fixed_column_bytes(col, n, 8)
-                    parts.append(np.frombuffer(raw, dtype=">u8").astype(np.int64))
-                else:
-                    parts.append(np.zeros(n, dtype=np.int64))
+            parts = [u64_column(reader, name) for reader, _ in self.segments]
             arr = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-            self._columns["published"] = arr
+            self._columns[name] = arr
         return arr
 
     def codes(self, field: str) -> tuple[list[str], np.ndarray]:
@@ -189,52 +238,3 @@ class Snapshot:
                 values.append(value)
             hit = self._codes[field] = (values, codes)
         return hit
-
-
-def _read_postings(m) -> tuple[np.ndarray, np.ndarray]:
-    """All (ids, weights) of one segment's posting list, a block at a time."""
-    m = getattr(m, "child", m)  # FilterMatcher around deleted documents
-    if isinstance(m, W3LeafMatcher):
-        ids_parts, w_parts = [], []
-        while m.is_active():
-            m._read_data()
-            raw_ids, raw_w = m._data[0], m._data[1]
-            ids = np.cumsum(np.asarray(raw_ids, dtype=np.int64))  # delta-encoded
-            n = ids.size
-            if raw_w is None:
-                w = np.ones(n, dtype=np.float32)
-            elif isinstance(raw_w, float):
-                w = np.full(n, raw_w, dtype=np.float32)
-            else:
-                w = np.asarray(raw_w, dtype=np.float32)
-            ids_parts.append(ids)
-            w_parts.append(w)
-            m._next_block()
-        if not ids_parts:
-            return _EMPTY
-        return np.concatenate(ids_parts), np.concatenate(w_parts)
-    # inlined short posting lists come as a ListMatcher
-    ids = np.asarray(m._ids, dtype=np.int64)
-    if m._weights is not None:
-        w = np.asarray(m._weights, dtype=np.float32)
-    else:
-        w = np.full(ids.size, m._all_weights or 1.0, dtype=np.float32)
-    return ids, w
-
-
-def _fixed_column_bytes(col, doccount: int, width: int) -> bytes:
-    """The raw bytes of a fixed-width column, padded with its default for trailing documents."""
-    count = col._count
-    raw = col._dbfile.get(col._basepos, count * width) if count else b""
-    if count < doccount:
-        raw += col._defaultbytes * (doccount - count)
-    return raw
-
-
-def _length_bytes(reader, field: str) -> np.ndarray:
-    n = reader.doc_count_all()
-    perdoc = reader._perdoc
-    col = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-    if col is None:
-        return np.zeros(n, dtype=np.uint8)
-    return np.frombuffer(_fixed_column_bytes(col, n, 1), dtype=np.uint8)
