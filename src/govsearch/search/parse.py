@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..text import analyze, fold_term
-from ..text.abbreviations import ABBREVIATIONS, LONG_FORMS, LONG_FORMS_FOLDED, forms_of
+from ..text.abbreviations import ABBREVIATIONS, FORMS, FORMS_FOLDED, forms_of
 
 FIELD_NAMES = {"title", "source", "since", "until", "author", "category"}
+# Work per query is bounded: longer text is cut (with a notice), and a query
+# keeps at most MAX_UNITS words. A 40 KB query once held the engine for 46 s.
+MAX_QUERY_CHARS = 1000
+MAX_UNITS = 32
 
 # -?  field:  "phrase" | word
 _PART_RE = re.compile(r'(-)?(?:([A-Za-z]+):)?("[^"]*"|\S+)')
@@ -109,6 +113,10 @@ def parse_date(value: str, *, end: bool = False) -> datetime | None:
 def parse_query(text: str) -> ParsedQuery:
     """Parse a query string; never raises."""
     q = ParsedQuery(text=text)
+    if len(text) > MAX_QUERY_CHARS:
+        cut = text.rfind(" ", 0, MAX_QUERY_CHARS)
+        text = text[:cut if cut > 0 else MAX_QUERY_CHARS]
+        q.notices.append(f"query cut to its first {len(text)} characters")
     if text.count('"') % 2:
         q.notices.append("unbalanced quote ignored")
         text = text.replace('"', " ")
@@ -154,6 +162,9 @@ def parse_query(text: str) -> ParsedQuery:
         q.units.append(Unit(alternatives, title_only=title_only, phrase=quoted and len(sylls) > 1,
                             plain=plain, text=value))
     _contract(q)
+    if len(q.units) > MAX_UNITS:
+        q.units = q.units[:MAX_UNITS]
+        q.notices.append(f"only the first {MAX_UNITS} words were searched")
     return q
 
 
@@ -162,23 +173,25 @@ def _syls(terms: tuple[str, ...]) -> list[Syllable]:
 
 
 def _contract(q: ParsedQuery) -> None:
-    """Let a typed long form ("ủy ban nhân dân") also match its other forms (UBND).
+    """Let a name typed as several words ("ủy ban nhân dân", "tp hcm") match all its forms.
 
-    At each position the longest known long form wins; typed with diacritics
-    it must match them, typed without, it matches folded.
+    At each position the longest known form wins; typed with diacritics it
+    must match them, typed without, it matches folded. The unit made is the
+    same whichever form was typed, so every spelling finds the same documents.
     """
     units = q.units
-    longest = max((len(f) for f in LONG_FORMS), default=0)
+    longest = max((len(f) for f in FORMS), default=0)
     i = 0
     while i < len(units):
         for n in range(min(longest, len(units) - i), 1, -1):
             window = units[i:i + n]
-            if not all(u.plain and len(u.alternatives) == 1 for u in window):
+            # a word of the window may itself be a name ("tp": thành phố)
+            if not all(u.plain and not u.phrase for u in window):
                 continue
             typed = [u.main[0] for u in window]
-            key = LONG_FORMS.get(tuple(s.exact for s in typed))
+            key = FORMS.get(tuple(s.exact for s in typed))
             if key is None and not any(s.accented for s in typed):
-                key = LONG_FORMS_FOLDED.get(tuple(s.folded for s in typed))
+                key = FORMS_FOLDED.get(tuple(s.folded for s in typed))
             if key is None:
                 continue
             exact = tuple(s.exact for s in typed)

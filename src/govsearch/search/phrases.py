@@ -5,7 +5,11 @@ A two-syllable phrase is exactly its pair, so the sidecar answers it alone
 which took ~400 ms for "hà nội" over 58k articles). Longer phrases are first
 narrowed to the documents holding every one of their pairs, and only those
 are checked against Whoosh's stored positions, so the work grows with the
-documents that nearly hold the phrase, not with the corpus.
+documents that nearly hold the phrase, not with the corpus. Positions are
+kept for folded terms only (index/schema.py), so a phrase typed with
+diacritics is required to hold every exact pair and to stand, folded, as one
+run: strict unless a document holds the folded run in one place and each
+exact pair somewhere else.
 """
 
 from __future__ import annotations
@@ -25,15 +29,16 @@ def phrase_mask(snap: Snapshot, searcher, phrase: Phrase) -> np.ndarray:
     sylls = phrase.syllables
     # A pair key also stands for "a số 5" when b is a number (pairs.py), and
     # it does not say whether it stood in the title: positions decide those.
+    if phrase.title_only and len(sylls) == 2 and phrase.exact:
+        mask &= snap.mask_of(snap.docs("title_bi", f"{sylls[0].exact}_{sylls[1].exact}"))
     needs_positions = len(sylls) > 2 or phrase.title_only or any(s.exact[:1].isdigit() for s in sylls[1:])
     if not needs_positions or not mask.any():
         return mask
     docs = [int(d) for d in np.flatnonzero(mask)]
-    fields = ("title",) if phrase.title_only else ("title", "body")
+    fields = ("title_f",) if phrase.title_only else ("title_f", "body_f")
     held = np.zeros(snap.size, dtype=bool)
-    for f in fields:
-        field = f if phrase.exact else f + "_f"
-        terms = [s.exact if phrase.exact else s.folded for s in sylls]
+    terms = [s.folded for s in sylls]
+    for field in fields:
         per_term = [term_positions(searcher, field, t, docs) for t in dict.fromkeys(terms)]
         positions = dict(zip(dict.fromkeys(terms), per_term))
         for d in docs:

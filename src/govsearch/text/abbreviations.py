@@ -108,6 +108,17 @@ for _key, _longs in _LONGS.items():
         LONG_FORMS_FOLDED.setdefault(tuple(fold(t) for t in _form), _key)
 
 
+# every multi-syllable form (exact terms) -> key: "tp hcm" typed as two words
+# is the same name as "TP.HCM"
+FORMS: dict[Form, str] = {}
+FORMS_FOLDED: dict[Form, str] = {}
+for _key, _forms in ABBREVIATIONS.items():
+    for _form in _forms:
+        if len(_form) > 1:
+            FORMS.setdefault(_form, _key)
+            FORMS_FOLDED.setdefault(tuple(fold(t) for t in _form), _key)
+
+
 def forms_of(word: str) -> tuple[Form, ...]:
     """Every form of the name a typed word abbreviates ("TP.HCM", "tphcm"); () if none."""
     return ABBREVIATIONS.get(abbreviation_key(word), ())
