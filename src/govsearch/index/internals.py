@@ -92,11 +92,20 @@ def u64_column(reader, name: str) -> np.ndarray:
     return np.frombuffer(raw, dtype=">u8").astype(np.int64)
 
 
+def live_mask(reader) -> np.ndarray:
+    """True for each document of one segment that is not deleted."""
+    live = np.ones(reader.doc_count_all(), dtype=bool)
+    deleted = getattr(reader, "deleted_docs_set", None)
+    if deleted:
+        live[np.fromiter(deleted, dtype=np.int64)] = False
+    return live
+
+
 def segment_readers(searcher) -> list[tuple[object, int]]:
     """(segment reader, global document offset) of a searcher, one per segment."""
     subs = searcher.subsearchers
     return [(s.reader(), off) for s, off in subs] if subs else [(searcher.reader(), 0)]
 
 
-__all__ = ["BYTE_TO_LENGTH", "EMPTY_POSTINGS", "WHOOSH_VERSION", "length_bytes", "read_postings",
+__all__ = ["BYTE_TO_LENGTH", "EMPTY_POSTINGS", "WHOOSH_VERSION", "length_bytes", "live_mask", "read_postings",
            "segment_readers", "u64_column"]

@@ -24,7 +24,7 @@ from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
 from ..article import Article
-from .internals import segment_readers, u64_column
+from .internals import live_mask, segment_readers, u64_column
 from .pairs import PairBatch, PairStore, article_pairs
 from .schema import SCHEMA_VERSION, analyzed_doc, article_from_stored, make_schema
 
@@ -196,11 +196,7 @@ class IndexStore:
         with self.ix.searcher() as s:
             parts = []
             for reader, _ in segment_readers(s):
-                seqs = u64_column(reader, "seq")
-                live = np.ones(seqs.size, dtype=bool)
-                if reader.has_deletions():
-                    live[list(reader.all_deleted())] = False
-                parts.append(seqs[live])
+                parts.append(u64_column(reader, "seq")[live_mask(reader)])
             return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def optimize_pairs(self, timeout: float = 0.0) -> None:

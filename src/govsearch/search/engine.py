@@ -303,11 +303,19 @@ class SearchEngine:
 
 
 def _top(candidates: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
-    """The k best (docnum, score), best first; ties by document number, so results are stable."""
+    """The k best (docnum, score), best first; ties by document number.
+
+    One total order whatever k is: a partial sort alone would pick an
+    arbitrary few among documents tied at the k-th score, so page 8 of ten
+    and the first page of a hundred could disagree.
+    """
     s = scores[candidates]
     if candidates.size > k:
-        part = np.argpartition(-s, k - 1)[:k]
-        candidates, s = candidates[part], s[part]
+        kth = np.partition(-s, k - 1)[k - 1]
+        above = -s < kth
+        tied = np.flatnonzero(-s == kth)[: k - int(above.sum())]  # candidates ascend: lowest docnums
+        keep = np.concatenate([np.flatnonzero(above), tied])
+        candidates, s = candidates[keep], s[keep]
     order = np.lexsort((candidates, -s))
     return [(int(candidates[i]), float(s[i])) for i in order]
 

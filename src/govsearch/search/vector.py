@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..index.internals import (BYTE_TO_LENGTH, EMPTY_POSTINGS, length_bytes, read_postings,
+from ..index.internals import (BYTE_TO_LENGTH, EMPTY_POSTINGS, length_bytes, live_mask, read_postings,
                                segment_readers, u64_column)
 from ..index.pairs import PairBatch
 
@@ -61,11 +61,8 @@ class Snapshot:
         self.pair_segments = pair_segments or []
         self._seq_to_doc: np.ndarray | None = None
         self.size = searcher.doc_count_all()
-        self.live = np.ones(self.size, dtype=bool)
-        for reader, off in self.segments:
-            deleted = reader.deleted_docs_set if hasattr(reader, "deleted_docs_set") else None
-            if deleted:
-                self.live[np.fromiter(deleted, dtype=np.int64) + off] = False
+        parts = [live_mask(reader) for reader, _ in self.segments]
+        self.live = np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
         self.doc_count = int(self.live.sum())
         self._lengths: dict[str, np.ndarray] = {}
         self._avg: dict[str, float] = {}
