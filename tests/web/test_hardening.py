@@ -175,3 +175,23 @@ def test_web_imports_only_the_public_api():
                     f"{source.name}:{node.lineno} imports {'.' * node.level}{node.module}"
             elif isinstance(node, ast.Import):
                 assert not any(a.name.startswith("govsearch.") for a in node.names), f"{source.name}:{node.lineno}"
+
+
+def test_an_unexpected_error_is_a_vietnamese_500_with_the_headers(web_engine):
+    app = create_app(engine=web_engine)
+
+    @app.get("/hong")
+    def broken() -> None:
+        raise RuntimeError("a bug, not the index")
+
+    @app.get("/api/hong")
+    def broken_api() -> None:
+        raise RuntimeError("a bug, not the index")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/hong")
+        assert r.status_code == 500 and "Máy chủ gặp lỗi khi xử lý yêu cầu này." in r.text
+        assert "a bug" not in r.text and "Traceback" not in r.text
+        assert r.headers["x-frame-options"] == "DENY" and "script-src 'none'" in r.headers["content-security-policy"]
+        api = c.get("/api/hong")
+        assert api.status_code == 500 and api.json() == {"error": "internal server error"}
