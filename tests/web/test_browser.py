@@ -178,6 +178,12 @@ def test_sort_by_date_and_date_range_form(any_page, server):
     assert page.locator(".hit").count() > 0
 
 
+def text_lines(page, selector) -> int:
+    """How many lines the text inside the element takes."""
+    return page.eval_on_selector(selector, """el => { const r = document.createRange(); r.selectNodeContents(el);
+        return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }""")
+
+
 def box(page, selector):
     b = page.locator(selector).first.bounding_box()
     assert b, selector
@@ -198,6 +204,8 @@ def test_layout(browser, server, viewport, shot, tmp_path):
         assert abs((q["y"] + q["height"] / 2) - (button["y"] + button["height"] / 2)) < 2
         assert button["x"] >= q["x"] + q["width"] and button["x"] + button["width"] <= width
         assert q["width"] >= (200 if width < 500 else 400)
+        # and its label on one line (at 390 px it used to break into "Tìm / kiếm")
+        assert text_lines(page, ".searchbox button") == 1
         filters, results, pager = box(page, ".filters"), box(page, ".results .hits"), box(page, "nav.pages")
         years = box(page, ".facet-year")
         if width >= 1000:
