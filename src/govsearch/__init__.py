@@ -12,6 +12,9 @@ from .article import Article, ArticleError
 from .index import (IndexError_ as IndexError, IndexLockedError, IndexNotFoundError,
                     IndexStats, SchemaVersionError)
 from .search import Hit, QueryError, SearchEngine, SearchResult
+from .search import SORTS
+from .search.engine import MAX_LIMIT
+from .search.parse import parse_date
 
 __version__ = "0.1.0"
 
@@ -23,8 +26,11 @@ __all__ = [
     "IndexLockedError",
     "IndexNotFoundError",
     "IndexStats",
+    "MAX_LIMIT",
     "QueryError",
+    "SORTS",
     "SchemaVersionError",
     "SearchEngine",
     "SearchResult",
+    "parse_date",
 ]

@@ -77,11 +77,23 @@ def test_article_by_url(client):
     assert client.get("/api/articles").status_code == 422
 
 
-def test_stats(client):
-    data = client.get("/api/stats").json()
+def test_stats_without_the_index_path(client, web_engine):
+    r = client.get("/api/stats")
+    data = r.json()
     assert data["documents"] == 29
     assert data["sources"]["thainguyen.gov.vn"] == 6
     assert data["earliest"].startswith("2019")
+    assert "path" not in data and str(web_engine.path) not in r.text
+    # the CLI keeps it: the operator runs it on the server
+    cli = CliRunner().invoke(cli_app, ["stats", "--index", str(web_engine.path), "--json"])
+    assert json.loads(cli.stdout)["path"] == str(web_engine.path)
+    assert {k: v for k, v in json.loads(cli.stdout).items() if k != "path"} == data
+
+
+def test_errors_are_one_line(client):
+    for params in [{}, {"q": "x", "limit": 0, "page": 0}, {"q": "x", "since": "hôm qua"}]:
+        error = client.get("/api/search", params=params).json()["error"]
+        assert error and "\n" not in error, error
 
 
 def test_unknown_api_path_is_json_404(client):
@@ -98,8 +110,10 @@ def test_missing_index_is_503_until_it_exists(tmp_path):
     with TestClient(create_app(path)) as c:
         r = c.get("/api/search", params={"q": "dân vận"})
         assert r.status_code == 503 and "govsearch import" in r.json()["error"]
+        assert str(path) not in r.text
         page = c.get("/", params={"q": "dân vận"})
-        assert page.status_code == 503 and "Chưa có chỉ mục" in page.text
+        assert page.status_code == 503 and "Chưa có chỉ mục" in page.text and str(path) not in page.text
+        assert c.get("/stats").status_code == 503
         # The first request after an import creates the index opens it: no restart.
         with SearchEngine(path) as writer:
             writer.add_many(web_articles())

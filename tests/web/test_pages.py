@@ -6,6 +6,8 @@ import re
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from govsearch import Article
 
 
@@ -50,7 +52,7 @@ def test_facet_links_keep_the_other_parameters(client):
     # Following the year link narrows the results; the active year's link removes the filter.
     narrowed = client.get("/" + years["2022"]).text
     assert "Khoảng 4 kết quả" in narrowed
-    assert 'value="2022-01-01"' in narrowed and 'value="2022-12-31"' in narrowed
+    assert 'value="01/01/2022"' in narrowed and 'value="31/12/2022"' in narrowed
     assert params(links(narrowed, "facet-year")["2022"]) == {"q": ["dân vận"], "sort": ["date"]}
     # and the source facet counts beside it are those of 2022 only
     assert re.search(r'dcs.vn</a> <span class="count">\d</span>', narrowed)
@@ -76,22 +78,65 @@ def test_suggestion_for_a_typo_and_notices(client):
     html = client.get("/", params={"q": "dân vậm"}).text
     assert "Có phải bạn muốn tìm" in html and ">dân vận</a>" in html
     html = client.get("/", params={"q": '"dân vận'}).text
-    assert '<ul class="notices"><li>unbalanced quote ignored</li></ul>' in html
+    assert '<ul class="notices"><li>Dấu ngoặc kép không khớp nên đã được bỏ qua.</li></ul>' in html
+    html = client.get("/", params={"q": "dân vận since:hôm-qua"}).text
+    assert "<li>«since:hôm-qua» không phải là ngày (ví dụ đúng: since:2022-01-31) nên đã được bỏ qua.</li>" in html
 
 
-def test_bad_parameters_show_a_message_not_a_500(client):
-    for bad in [{"since": "hôm qua"}, {"page": "x"}, {"sort": "hot"}, {"limit": "1000"}]:
-        r = client.get("/", params={"q": "dân vận", **bad})
-        assert r.status_code == 400 and "Tham số không hợp lệ" in r.text
-        assert 'value="dân vận"' in r.text
+def error_text(html: str) -> str:
+    return unescape(re.search(r'<p class="error" role="alert">(.*?)</p>', html, re.DOTALL)[1])
 
 
-def test_dates_in_other_forms_fill_the_date_inputs(client):
+@pytest.mark.parametrize("bad, shown", [
+    ({"since": "hôm qua"}, "Ngày bắt đầu «hôm qua» không phải là ngày hợp lệ (nhập ngày/tháng/năm như 31/12/2022, "
+                           "hoặc 2022-12-31, 2022-12, 2022)."),
+    ({"until": "31/02/2022"}, "Ngày kết thúc «31/02/2022» không phải là ngày hợp lệ"),
+    ({"since": "2023", "until": "2022"}, "Ngày bắt đầu (2023) ở sau ngày kết thúc (2022)."),
+    ({"page": "x"}, "Số trang phải là số nguyên, không phải «x»."),
+    ({"page": "0"}, "Số trang phải từ 1 đến 1000."),
+    ({"sort": "hot"}, "Cách sắp xếp «hot» không có; chọn «Liên quan nhất» hoặc «Mới nhất»."),
+    ({"limit": "1000"}, "Số kết quả mỗi trang phải từ 1 đến 100."),
+])
+def test_bad_parameters_show_a_vietnamese_message_not_a_500(client, bad, shown):
+    r = client.get("/", params={"q": "dân vận", **bad})
+    assert r.status_code == 400
+    assert error_text(r.text).startswith(shown)
+    # no English left on the page (the 400 page used to read "Tham số không hợp lệ: since ... is not a date")
+    assert not re.search(r"\b(must|between|is not|after|whole number|one of)\b", r.text)
+    assert 'value="dân vận"' in r.text
+
+
+def test_a_bad_date_stays_in_its_field_to_be_corrected(client):
+    html = client.get("/", params={"q": "dân vận", "since": "32/01/2022", "until": "2022"}).text
+    assert 'name="since" value="32/01/2022"' in html and 'name="until" value="2022"' in html
+
+
+def test_date_fields_are_text_in_dd_mm_yyyy(client):
+    html = client.get("/", params={"q": "dân vận"}).text
+    fields = re.findall(r'<input type="(\w+)" name="(since|until)" value="" form="f" inputmode="numeric" '
+                        r'placeholder="dd/mm/yyyy"', html)
+    assert fields == [("text", "since"), ("text", "until")]
+
+
+@pytest.mark.parametrize("since, until, total", [
+    ("01/01/2021", "31/12/2022", 8),     # what the field sends
+    ("2021-01-01", "2022-12-31", 8),     # ISO, as the year links send it
+    ("1/1/2021", "31/12/2022", 8),
+    ("2021", "2022", 8),
+    ("01/01/2021", "", 16),
+])
+def test_the_server_takes_what_the_date_fields_send(client, since, until, total):
+    html = client.get("/", params={"q": "dân vận", "since": since, "until": until}).text
+    assert f"Khoảng {total} kết quả" in html
+    assert 'name="since" value="01/01/2021"' in html
+
+
+def test_dates_in_other_forms_fill_the_date_fields_as_dd_mm_yyyy(client):
     html = client.get("/", params={"q": "dân vận", "since": "2021", "until": "31/03/2022"}).text
-    assert 'value="2021-01-01"' in html and 'value="2022-03-31"' in html
+    assert 'value="01/01/2021"' in html and 'value="31/03/2022"' in html
     assert "Bỏ lọc thời gian" in html
     html = client.get("/", params={"q": "dân vận", "since": "2021-03", "until": "2022-02"}).text
-    assert 'value="2021-03-01"' in html and 'value="2022-02-28"' in html
+    assert 'value="01/03/2021"' in html and 'value="28/02/2022"' in html
 
 
 def test_stored_text_is_escaped_and_only_http_links(client, web_engine):
@@ -103,9 +148,12 @@ def test_stored_text_is_escaped_and_only_http_links(client, web_engine):
     assert 'href="javascript:' not in html
 
 
-def test_unknown_page_is_404(client):
+def test_unknown_page_is_404_in_vietnamese_and_its_form_searches(client):
     r = client.get("/no/such/page")
-    assert r.status_code == 404 and "Không tìm thấy trang này" in r.text
+    assert r.status_code == 404 and error_text(r.text) == "Không tìm thấy trang này."
+    assert 'action="/"' in r.text  # not back to /no/such/page
+    r = client.post("/")
+    assert r.status_code == 405 and error_text(r.text) == "Trang này không nhận yêu cầu kiểu này."
 
 
 def test_static_css(client):

@@ -29,7 +29,7 @@ def test_serve_without_an_index_answers_503_then_serves_it(tmp_path):
             except httpx.TransportError:
                 assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
                 time.sleep(0.1)
-        assert r.status_code == 503 and "no index at" in r.json()["error"]
+        assert r.status_code == 503 and r.json()["error"].startswith("no index yet")
         page = httpx.get(base + "/")
         assert page.status_code == 503 and "govsearch import" in page.text
         with SearchEngine(index) as engine:

@@ -1,9 +1,13 @@
 """The FastAPI app: routes, and the mapping of errors to HTTP statuses.
 
 Routes stay thin: parameters go through `params`, the search through the
-engine, formatting through `view`. Search routes are plain `def`, so FastAPI
-runs them in its thread pool and a slow query never blocks the event loop
+engine (via the holder, which turns an unreadable index into a 503),
+formatting through `view`. Search routes are plain `def`, so FastAPI runs
+them in its thread pool and a slow query never blocks the event loop
 (SearchEngine is thread-safe and refreshes to see new commits).
+
+People read the pages in Vietnamese; programs read the JSON API, whose
+errors are one English line in `{"error": ...}`.
 """
 
 from __future__ import annotations
@@ -22,21 +26,27 @@ from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import __version__
-from ..search import SearchEngine
-from ..search.engine import MAX_LIMIT
+from govsearch import MAX_LIMIT, SearchEngine, __version__
+
 from .holder import EngineHolder, IndexUnavailable
 from .params import DATE_FORMATS, DEFAULT_LIMIT, MAX_PAGE, ParamError, SearchParams, parse_params, run_search
-from .view import SearchView, input_date, number, search_view
+from .security import FIXED_HEADERS, PAGE_CSP, SecurityHeaders
+from .view import SearchView, field_date, number, search_view, stats_view
 
 HERE = Path(__file__).parent
 API_PREFIX = "/api"
+DOCS_URL = "/docs"
+# What /api/stats leaves out of IndexStats.to_dict(): where the index lives on the server's disk.
+PRIVATE_STATS = ("path",)
 
 DESCRIPTION = """Search Vietnamese government news.
 
 `/api/search` returns exactly what `govsearch query --json` prints. Errors are
-`{"error": message}` with a 4xx status (503 while the index does not exist yet).
+`{"error": message}` with a 4xx status; 503 while the index does not exist yet
+or cannot be read (damaged).
 """
+
+HTTP_VI = {404: "Không tìm thấy trang này.", 405: "Trang này không nhận yêu cầu kiểu này."}
 
 
 def create_app(index: str | os.PathLike | None = None, *, engine: SearchEngine | None = None) -> FastAPI:
@@ -50,8 +60,9 @@ def create_app(index: str | os.PathLike | None = None, *, engine: SearchEngine |
 
     # FastAPIOffline serves Swagger UI's assets from the package: /docs works without a CDN.
     app = FastAPIOffline(title="govsearch", version=__version__, description=DESCRIPTION,
-                         redoc_url=None, static_url="/static-docs", lifespan=lifespan)
+                         docs_url=DOCS_URL, redoc_url=None, static_url="/static-docs", lifespan=lifespan)
     app.state.holder = holder
+    app.add_middleware(SecurityHeaders, docs_paths=(DOCS_URL, app.swagger_ui_oauth2_redirect_url))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["number"] = number
@@ -60,22 +71,23 @@ def create_app(index: str | os.PathLike | None = None, *, engine: SearchEngine |
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request) -> Response:
         qp = request.query_params
-        engine = holder.get()
-        try:
-            p = parse_params(qp.get("q"), page=qp.get("page"), limit=qp.get("limit"),
-                             sources=qp.getlist("source"), since=qp.get("since"),
-                             until=qp.get("until"), sort=qp.get("sort"))
-        except ParamError as e:
-            return _page(templates, request, SearchParams(q=qp.get("q", "")),
-                         error=f"Tham số không hợp lệ: {e}", status=400)
+        p = parse_params(qp.get("q"), page=qp.get("page"), limit=qp.get("limit"),
+                         sources=qp.getlist("source"), since=qp.get("since"),
+                         until=qp.get("until"), sort=qp.get("sort"))
         if not p.q.strip():
             # The engine's cached searcher: len(engine) opens a new reader (a second on 58k docs).
-            return _page(templates, request, p, documents=engine.searcher().doc_count())
-        return _page(templates, request, p, view=search_view(p, run_search(engine, p)))
+            documents = holder.read(lambda e: e.searcher().doc_count())
+            return _page(templates, request, p, documents=documents)
+        return _page(templates, request, p, view=search_view(p, holder.read(lambda e: run_search(e, p))))
+
+    @app.get("/stats", response_class=HTMLResponse, include_in_schema=False)
+    def stats_page(request: Request) -> Response:
+        s = stats_view(holder.read(lambda e: e.stats()))
+        return templates.TemplateResponse(request, "stats.html", _base_context(request) | {"s": s})
 
     @app.get(f"{API_PREFIX}/search", summary="Search the index",
              responses={400: {"description": "Bad parameters: `{\"error\": message}`"},
-                        503: {"description": "No index yet: `{\"error\": message}`"}})
+                        503: {"description": "No index yet, or a damaged one: `{\"error\": message}`"}})
     def api_search(
         q: Annotated[str, Query(description='Query, e.g. "dân vận", "dan van", "UBND tỉnh", "11-QĐi/TW"')],
         page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
@@ -88,31 +100,41 @@ def create_app(index: str | os.PathLike | None = None, *, engine: SearchEngine |
         """The same JSON as `govsearch query --json`: hits with HTML-escaped `snippet` and
         `title_highlighted` (`<mark>` around matched syllables), `facets`, `suggestion`, `notices`."""
         p = parse_params(q, page=page, limit=limit, sources=source, since=since, until=until, sort=sort)
-        return JSONResponse(run_search(holder.get(), p).to_dict())
+        return JSONResponse(holder.read(lambda e: run_search(e, p)).to_dict())
 
     @app.get(f"{API_PREFIX}/articles", summary="One stored article by URL",
              responses={404: {"description": "No article with this URL: `{\"error\": message}`"}})
     def api_article(url: Annotated[str, Query(description="The article's URL, as in a hit")]) -> JSONResponse:
-        article = holder.get().get(url)
+        article = holder.read(lambda e: e.get(url))
         if article is None:
             return _error(404, f"no article with url {url!r}")
         return JSONResponse(article.to_dict())
 
     @app.get(f"{API_PREFIX}/stats", summary="What the index holds")
     def api_stats() -> JSONResponse:
-        """The same JSON as `govsearch stats --json`."""
-        return JSONResponse(holder.get().stats().to_dict())
+        """`govsearch stats --json` without `path`: where the index lives on disk is the server's business."""
+        data = holder.read(lambda e: e.stats()).to_dict()
+        return JSONResponse({k: v for k, v in data.items() if k not in PRIVATE_STATS})
 
     return app
 
 
+def _base_context(request: Request, p: SearchParams | None = None) -> dict[str, Any]:
+    p = p or SearchParams()
+    # Links that must reach the search page from any path (an error page at /a/b, /stats):
+    # the app's root, which under a mount (app.mount("/tim-kiem", ...)) is its prefix.
+    home = (request.scope.get("root_path", "") or "").rstrip("/") + "/"
+    return {"p": p, "home": home, "limit_hidden": p.limit if p.limit != DEFAULT_LIMIT else None,
+            "autofocus": False}
+
+
 def _page(templates: Jinja2Templates, request: Request, p: SearchParams, *, view: SearchView | None = None,
-          error: str | None = None, documents: int | None = None, status: int = 200) -> Response:
-    context: dict[str, Any] = {
-        "p": p, "v": view, "error": error, "documents": documents,
-        "since_value": input_date(p.since_dt) or p.since,
-        "until_value": input_date(p.until_dt) or p.until,
-        "limit_hidden": p.limit if p.limit != DEFAULT_LIMIT else None,
+          error: str | None = None, documents: int | None = None, status: int = 200,
+          show_dates: bool = False) -> Response:
+    context = _base_context(request, p) | {
+        "v": view, "error": error, "documents": documents, "show_dates": show_dates,
+        "since_value": field_date(p.since, p.since_dt), "until_value": field_date(p.until, p.until_dt),
+        "autofocus": not p.q and not error,
     }
     return templates.TemplateResponse(request, "search.html", context, status_code=status)
 
@@ -126,30 +148,47 @@ def _is_api(request: Request) -> bool:
     return path == API_PREFIX or path.startswith(API_PREFIX + "/") or path == "/openapi.json"
 
 
+def _typed(request: Request) -> SearchParams:
+    """What the user sent, unchecked, so an error page keeps their query and dates in the form."""
+    qp = request.query_params
+    return SearchParams(q=qp.get("q", ""), since=qp.get("since", ""), until=qp.get("until", ""))
+
+
 def _add_error_handlers(app: FastAPI, templates: Jinja2Templates) -> None:
-    def page_or_json(request: Request, status: int, message: str, shown: str) -> Response:
+    def page_or_json(request: Request, status: int, message: str, shown: str, *,
+                     show_dates: bool = False) -> Response:
         if _is_api(request):
             return _error(status, message)
-        return _page(templates, request, SearchParams(q=request.query_params.get("q", "")),
-                     error=shown, status=status)
+        return _page(templates, request, _typed(request), error=shown, status=status, show_dates=show_dates)
 
     @app.exception_handler(ParamError)
     async def bad_param(request: Request, exc: ParamError) -> Response:
-        return page_or_json(request, 400, str(exc), f"Tham số không hợp lệ: {exc}")
+        dates = "since" in request.query_params or "until" in request.query_params
+        return page_or_json(request, 400, str(exc), exc.vi, show_dates=dates)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         message = "; ".join(_describe(e) for e in exc.errors())
-        return page_or_json(request, 422, message, f"Tham số không hợp lệ: {message}")
+        return page_or_json(request, 422, message, "Tham số không hợp lệ.")
 
     @app.exception_handler(IndexUnavailable)
     async def no_index(request: Request, exc: IndexUnavailable) -> Response:
-        return page_or_json(request, 503, str(exc), f"Chưa có chỉ mục để tìm kiếm. {exc}")
+        return page_or_json(request, 503, str(exc), exc.vi)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        shown = "Không tìm thấy trang này." if exc.status_code == 404 else str(exc.detail)
+        shown = HTTP_VI.get(exc.status_code, f"Không xử lý được yêu cầu này (mã lỗi {exc.status_code}).")
         return page_or_json(request, exc.status_code, str(exc.detail), shown)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Runs outside the middleware stack (Starlette's ServerErrorMiddleware), so the
+        # security headers are set here; Starlette logs the traceback after this returns.
+        response = page_or_json(request, 500, "internal server error",
+                                "Máy chủ gặp lỗi khi xử lý yêu cầu này. Vui lòng thử lại sau.")
+        for name, value in FIXED_HEADERS + [(b"content-security-policy", PAGE_CSP.encode())]:
+            response.headers[name.decode()] = value.decode()
+        return response
 
 
 def _describe(error: dict) -> str:

@@ -5,18 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from ..search import SORTS, QueryError, SearchEngine, SearchResult
-from ..search.engine import MAX_LIMIT
-from ..search.parse import parse_date
+from govsearch import MAX_LIMIT, SORTS, QueryError, SearchEngine, SearchResult, parse_date
 
 DEFAULT_LIMIT = 10
 # Deep pages cost page*limit of ranking work; nobody reads page 1000.
 MAX_PAGE = 1000
 DATE_FORMATS = "YYYY-MM-DD, YYYY-MM, YYYY or DD/MM/YYYY"
+DATE_FORMATS_VI = "ngày/tháng/năm như 31/12/2022, hoặc 2022-12-31, 2022-12, 2022"
+# What the page calls each parameter when it tells a person what they got wrong.
+NAMES_VI = {"page": "Số trang", "limit": "Số kết quả mỗi trang", "since": "Ngày bắt đầu",
+            "until": "Ngày kết thúc", "sort": "Cách sắp xếp"}
 
 
 class ParamError(ValueError):
-    """A parameter a user or a client got wrong; reported as 400/422, never 500."""
+    """A parameter a user or a client got wrong; reported as 400/422, never 500.
+
+    `str(e)` is the English line the JSON API returns; `e.vi` what the page shows.
+    """
+
+    def __init__(self, message: str, vi: str) -> None:
+        super().__init__(message)
+        self.vi = vi
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +52,14 @@ def parse_params(q: str | None, *, page: str | int | None = None, limit: str | i
     limit_n = _int(limit, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     sort = (sort or "relevance").strip()
     if sort not in SORTS:
-        raise ParamError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        raise ParamError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}",
+                         f"{NAMES_VI['sort']} «{sort}» không có; chọn «Liên quan nhất» hoặc «Mới nhất».")
     since, until = (since or "").strip(), (until or "").strip()
     since_dt = _date(since, "since", end=False)
     until_dt = _date(until, "until", end=True)
     if since_dt and until_dt and since_dt > until_dt:
-        raise ParamError(f"since ({since}) is after until ({until})")
+        raise ParamError(f"since ({since}) is after until ({until})",
+                         f"Ngày bắt đầu ({since}) ở sau ngày kết thúc ({until}).")
     clean = tuple(dict.fromkeys(s.strip() for s in sources or () if s and s.strip()))
     return SearchParams(q=q or "", page=page_n, limit=limit_n, sources=clean, since=since,
                         until=until, sort=sort, since_dt=since_dt, until_dt=until_dt)
@@ -59,7 +70,7 @@ def run_search(engine: SearchEngine, p: SearchParams) -> SearchResult:
         return engine.search(p.q, limit=p.limit, page=p.page, source=list(p.sources) or None,
                              since=p.since_dt, until=p.until_dt, sort=p.sort)
     except QueryError as e:
-        raise ParamError(str(e)) from None
+        raise ParamError(str(e), "Không thực hiện được truy vấn này; hãy thử từ khóa khác.") from None
 
 
 def _int(value: str | int | None, name: str, default: int, lo: int, hi: int) -> int:
@@ -68,9 +79,11 @@ def _int(value: str | int | None, name: str, default: int, lo: int, hi: int) -> 
     try:
         n = int(value)
     except (TypeError, ValueError):
-        raise ParamError(f"{name} must be a whole number, not {value!r}") from None
+        raise ParamError(f"{name} must be a whole number, not {value!r}",
+                         f"{NAMES_VI[name]} phải là số nguyên, không phải «{value}».") from None
     if not lo <= n <= hi:
-        raise ParamError(f"{name} must be between {lo} and {hi}")
+        raise ParamError(f"{name} must be between {lo} and {hi}",
+                         f"{NAMES_VI[name]} phải từ {lo} đến {hi}.")
     return n
 
 
@@ -79,5 +92,6 @@ def _date(value: str, name: str, *, end: bool) -> datetime | None:
         return None
     parsed = parse_date(value, end=end)
     if parsed is None:
-        raise ParamError(f"{name} {value!r} is not a date (use {DATE_FORMATS})")
+        raise ParamError(f"{name} {value!r} is not a date (use {DATE_FORMATS})",
+                         f"{NAMES_VI[name]} «{value}» không phải là ngày hợp lệ (nhập {DATE_FORMATS_VI}).")
     return parsed

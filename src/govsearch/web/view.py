@@ -7,11 +7,13 @@ parameters it does not change, so any page can be bookmarked or shared.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlencode
 
-from ..search import SearchResult
+from govsearch import IndexStats, SearchResult
+
 from .params import DEFAULT_LIMIT, MAX_PAGE, SearchParams
 
 PAGE_WINDOW = 4  # page links either side of the current one
@@ -85,13 +87,62 @@ def day(d: datetime | None) -> str:
     return d.strftime("%d/%m/%Y") if d else ""
 
 
-def input_date(d: datetime | None) -> str:
-    """A bound as <input type=date> wants it (YYYY-MM-DD), whatever form it was typed in."""
-    return d.strftime("%Y-%m-%d") if d else ""
+def field_date(typed: str, d: datetime | None) -> str:
+    """What a date field shows: the bound as dd/mm/yyyy whatever form it came in
+    (2022 as until shows 31/12/2022), or the text as typed when it is not a date."""
+    return day(d) or typed
+
+
+def size(n: int) -> str:
+    """Bytes for people: 1536 -> 1,5 KB, with the decimal comma."""
+    value, unit = float(n), "B"
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            break
+        value /= 1024
+    return f"{n} B" if unit == "B" else f"{value:.1f} {unit}".replace(".", ",")
+
+
+# The engine words its notices in English (the JSON API and the CLI show them as they are);
+# the page shows these. One not listed here is shown unchanged.
+NOTICES_VI: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"unbalanced quote ignored"), "Dấu ngoặc kép không khớp nên đã được bỏ qua."),
+    (re.compile(r"query could not be parsed; searched its words instead"),
+     "Không phân tích được truy vấn; đã tìm theo từng từ trong đó."),
+    (re.compile(r"nothing to search for in the query"), "Truy vấn không có từ nào để tìm."),
+    (re.compile(r"(?P<what>.+?) is not a date \(try (?P<example>\S+)\); ignored"),
+     "«{what}» không phải là ngày (ví dụ đúng: {example}) nên đã được bỏ qua."),
+]
+
+
+def notice_vi(notice: str) -> str:
+    for pattern, text in NOTICES_VI:
+        m = pattern.fullmatch(notice)
+        if m:
+            return text.format(**m.groupdict())
+    return notice
+
+
+@dataclass(slots=True)
+class StatsView:
+    documents: str
+    sources: list[tuple[str, str]]
+    earliest: str
+    latest: str
+    size: str
+    schema_version: int
+    segments: int
+
+
+def stats_view(stats: IndexStats) -> StatsView:
+    ranked = sorted(stats.sources.items(), key=lambda kv: (-kv[1], kv[0]))
+    return StatsView(documents=number(stats.documents), sources=[(h, number(n)) for h, n in ranked],
+                     earliest=day(stats.earliest), latest=day(stats.latest), size=size(stats.size_bytes),
+                     schema_version=stats.schema_version, segments=stats.segments)
 
 
 def search_view(p: SearchParams, result: SearchResult) -> SearchView:
-    v = SearchView(params=p, notices=list(result.notices))
+    v = SearchView(params=p, notices=[notice_vi(n) for n in result.notices])
     found = f"Khoảng {number(result.total)} kết quả" if result.total else "Không có kết quả"
     v.summary = f"{found} ({seconds(result.took_ms)} giây)"
     v.empty = not result.hits
