@@ -13,7 +13,7 @@ from .index import (IndexError_ as IndexError, IndexLockedError, IndexNotFoundEr
                     IndexStats, SchemaVersionError)
 from .search import Hit, QueryError, SearchEngine, SearchResult
 from .search import SORTS
-from .search.engine import MAX_LIMIT
+from .search.engine import MAX_LIMIT, MAX_PAGE
 from .search.parse import parse_date
 
 __version__ = "0.1.0"
@@ -27,6 +27,7 @@ __all__ = [
     "IndexNotFoundError",
     "IndexStats",
     "MAX_LIMIT",
+    "MAX_PAGE",
     "QueryError",
     "SORTS",
     "SchemaVersionError",

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import query as Q
 
-from govsearch import Article, SearchEngine
+from govsearch import SearchEngine
 from govsearch.index.internals import segment_readers, u64_column
 from govsearch.index.pairs import PairBatch, _hashes, _mix, article_pairs, pair_key
 from govsearch.search.vector import PAIRS

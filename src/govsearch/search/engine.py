@@ -20,16 +20,13 @@ from .build import TITLE_RUN, Plan, build_plan, exclusion_phrases
 from .parse import ParsedQuery, Unit, parse_query, to_syllables
 from .phrases import phrase_mask
 from .rank import SNIPPET_CHARS, QueryTerms, adjacency_bonus, highlight, query_terms
-from .results import Hit, SearchResult
+from .results import MAX_PAGE, Hit, SearchResult
 from .suggest import MIN_CORRECTION_DF, Frequencies, correct_syllable, restore_accents
 from .vector import PAIRS, Snapshot
 
 SORTS = ("relevance", "date")
 FACETS = ("source", "year")
 MAX_LIMIT = 100
-# Deep pages cost page*limit of ranking work, and nobody reads page 1000:
-# `SearchResult.pages` never promises more than this.
-MAX_PAGE = 1000
 
 
 class QueryError(ValueError):

@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+# Deep pages cost page*limit of ranking work, and nobody reads page 1000:
+# the engine refuses later pages, so `pages` never promises one.
+MAX_PAGE = 1000
+
 
 @dataclass(slots=True)
 class Hit:
@@ -49,7 +53,8 @@ class SearchResult:
 
     @property
     def pages(self) -> int:
-        return (self.total + self.limit - 1) // self.limit if self.limit else 0
+        """Pages the engine will serve: every match, up to MAX_PAGE pages."""
+        return min((self.total + self.limit - 1) // self.limit, MAX_PAGE) if self.limit else 0
 
     def to_dict(self) -> dict[str, Any]:
         return {

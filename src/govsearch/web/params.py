@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from govsearch import MAX_LIMIT, SORTS, QueryError, SearchEngine, SearchResult, parse_date
+from govsearch import MAX_LIMIT, MAX_PAGE, SORTS, QueryError, SearchEngine, SearchResult, parse_date
 
 DEFAULT_LIMIT = 10
-# Deep pages cost page*limit of ranking work; nobody reads page 1000.
-MAX_PAGE = 1000
 DATE_FORMATS = "YYYY-MM-DD, YYYY-MM, YYYY or DD/MM/YYYY"
 DATE_FORMATS_VI = "ngày/tháng/năm như 31/12/2022, hoặc 2022-12-31, 2022-12, 2022"
 # What the page calls each parameter when it tells a person what they got wrong.
