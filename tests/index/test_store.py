@@ -8,7 +8,7 @@ from whoosh.writing import SegmentWriter
 
 from govsearch import Article, IndexLockedError, IndexNotFoundError, SchemaVersionError, SearchEngine
 
-from ..conftest import SMALL, art, sample_articles
+from ..conftest import SAMPLE, SMALL, art, sample_articles
 
 
 def test_add_get_update_delete(tmp_path):
@@ -153,3 +153,34 @@ def test_article_validation():
     a = Article.from_dict({"url": "https://a.gov.vn/x", "title": "T", "body": "B",
                            "published": "2022-01-13T16:51:00+07:00"})
     assert a.source == "a.gov.vn" and a.published.hour == 16
+
+
+# --- Whoosh reads one segment file through one handle with seek() + read():
+# threads sharing a searcher read each other's bytes unless reads are positioned
+
+def test_threads_searching_one_engine_get_what_one_thread_gets(tmp_path):
+    import threading
+
+    docs = sample_articles(400) if SAMPLE.exists() else [art(i, f"Tin {i} dân vận tỉnh", f"Bài {i} về hà nội và công an tỉnh số {i}.")
+                                                         for i in range(400)]
+    engine = SearchEngine(tmp_path / "ix")
+    engine.add_many(docs, commit_every=97)
+    queries = ["việt nam", "hà nội", "công an tỉnh", "dan van", "thủ tướng", "bong da", "tỉnh", "số 1"]
+    expected = {q: [h.url for h in engine.search(q, limit=20).hits] for q in queries}
+    fresh = SearchEngine(tmp_path / "ix")  # cold caches: every thread reads the files
+    errors: list[BaseException] = []
+
+    def work(offset: int) -> None:
+        try:
+            for i in range(40):
+                q = queries[(i + offset) % len(queries)]
+                assert [h.url for h in fresh.search(q, limit=20).hits] == expected[q], q
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[0]

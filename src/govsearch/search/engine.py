@@ -52,11 +52,10 @@ class SearchEngine:
         self.lock_timeout = lock_timeout
         self._searcher = None
         self._snap: Snapshot | None = None
+        # Guards the cached searcher and snapshot only: searches run at the
+        # same time (the index's files are read with positioned reads,
+        # govsearch.index.storage).
         self._lock = threading.Lock()
-        # Whoosh readers keep one file handle per segment file and read it
-        # with seek() + read(): two threads on one searcher read each
-        # other's bytes. Searches on one engine therefore take turns.
-        self._read_lock = threading.Lock()
 
     # --- writing -------------------------------------------------------------
 
@@ -86,9 +85,8 @@ class SearchEngine:
     def stats(self) -> IndexStats:
         """Documents, sources, date range, size: the date range from the cached date column."""
         stats = self.store.stats()
-        with self._read_lock:
-            snap = self._snapshot(self.searcher())
-            published = snap.published()
+        snap = self._snapshot(self.searcher())
+        published = snap.published()
         dated = published[(published > 0) & snap.live]
         if dated.size:
             earliest, latest = (long_to_datetime(int(v)).replace(tzinfo=VIETNAM_TZ)
@@ -135,8 +133,7 @@ class SearchEngine:
             pq.notices.append("query could not be parsed; searched its words instead")
         result = SearchResult(query=query, total=0, took_ms=0.0, page=page, limit=limit,
                               sort=sort, notices=list(pq.notices))
-        with self._read_lock:
-            return self._search(pq, result, sources, since, until, facets, t0)
+        return self._search(pq, result, sources, since, until, facets, t0)
 
     def _search(self, pq: ParsedQuery, result: SearchResult, sources: list[str],
                 since: datetime | None, until: datetime | None, facets: bool,
