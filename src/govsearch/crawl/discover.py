@@ -16,8 +16,11 @@ from urllib.parse import urljoin
 import lxml.etree as etree
 import lxml.html
 
+from govsearch.article import VIETNAM_TZ
+
 from ..extract.html import decode_html
 from .urls import try_canonicalize
+from .vocab import XmlKind
 
 
 @dataclass(slots=True)
@@ -88,7 +91,6 @@ def parse_date(text: str | None) -> datetime | None:
     if dt is None:
         return None
     if dt.tzinfo is None:
-        from govsearch.article import VIETNAM_TZ
         dt = dt.replace(tzinfo=VIETNAM_TZ)
     return dt
 
@@ -103,7 +105,6 @@ def as_datetime(since: date | datetime | str | None) -> datetime | None:
         return parsed
     if isinstance(since, datetime):
         return since if since.tzinfo else since.replace(tzinfo=timezone.utc)
-    from govsearch.article import VIETNAM_TZ
     return datetime(since.year, since.month, since.day, tzinfo=VIETNAM_TZ)
 
 
@@ -117,7 +118,7 @@ class Entry:
 
 @dataclass(slots=True)
 class XmlDiscovery:
-    kind: str                                   # sitemap | sitemapindex | feed | unknown
+    kind: XmlKind
     entries: list[Entry] = field(default_factory=list)
 
 
@@ -151,8 +152,7 @@ def parse_xml(body: bytes, base_url: str) -> XmlDiscovery:
         return _plain_sitemap(data, base_url)
     top = _local(root.tag)
     if top in ("urlset", "sitemapindex"):
-        kind = "sitemap" if top == "urlset" else "sitemapindex"
-        out = XmlDiscovery(kind)
+        out = XmlDiscovery("sitemap" if top == "urlset" else "sitemapindex")
         for item in root:
             loc = lastmod = None
             for child in item:

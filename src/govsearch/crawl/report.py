@@ -22,9 +22,7 @@ class CrawlProgress:
 class Problem:
     """Something a site did that the operator may want to know about.
 
-    kind is one of: unreachable, robots-disallow-all, robots-unavailable,
-    too-large, redirect-loop, too-many-redirects, http-error, timeout,
-    connection-error, extract-failed, host-cap, crawler-error.
+    kind is a `ProblemKind` (see vocab.py).
     """
 
     host: str
@@ -50,6 +48,15 @@ class CrawlSummary:
     interrupted: bool = False
     state_path: str = ""
     problems: list[Problem] = field(default_factory=list)
+    _problem_keys: set[tuple[str, str, str]] = field(default_factory=set, repr=False, compare=False)
+
+    def add_problem(self, host: str, kind: str, detail: str, url: str = "") -> None:
+        """Record a problem once per host, kind and URL."""
+        key = (host, kind, url)
+        if key in self._problem_keys:
+            return
+        self._problem_keys.add(key)
+        self.problems.append(Problem(host, str(kind), detail, url))
 
     @property
     def pages_per_second(self) -> float:
