@@ -28,7 +28,7 @@ from .fetch import DEFAULT_USER_AGENT
 from .api import crawl
 from .policy import DEFAULT_REVISIT, article_hash
 from .portals import Portal, PortalError, load_portal, load_portals, load_seeds_file
-from .report import CrawlProgress, CrawlSummary, Problem
+from .report import CrawlProgress, CrawlSummary, Partial, Problem
 from .state import CrawlBusyError, CrawlStateError
 from .urls import canonicalize, trap_reason
 from .vocab import Kind, ProblemKind, Status
@@ -45,6 +45,7 @@ __all__ = [
     "CrawlProgress",
     "CrawlSummary",
     "Problem",
+    "Partial",
     "canonicalize",
     "trap_reason",
     "decode_html",

@@ -15,7 +15,7 @@ from .discover import as_datetime
 from .engine import Crawler, Extractor
 from .fetch import DEFAULT_USER_AGENT, FetchConfig
 from .options import Options
-from .policy import DEFAULT_REVISIT
+from .policy import DEFAULT_REVISIT, refresh_kinds
 from .portals import Portal, PortalError, load_portals, load_seeds_file, portals_for_seeds
 from .report import CrawlProgress, CrawlSummary
 from .sink import Sink
@@ -61,6 +61,8 @@ def crawl(
     flush_interval: float = 5.0,
     verify_tls: bool = True,
     workers: int = 0,
+    refresh: bool = False,
+    refresh_articles: bool = False,
 ) -> CrawlSummary:
     """Crawl Vietnamese government portals into the search index; resumable.
 
@@ -104,6 +106,17 @@ def crawl(
     function). Only worth it when politeness allows more pages per second
     than one core can extract (benchmarks, your own servers); the default 0
     uses threads of this process.
+
+    ``refresh=True`` asks every listing, feed and sitemap already visited
+    again now, whatever its due time, with conditional requests (an
+    unchanged page answers 304 and costs the site almost nothing);
+    ``refresh_articles=True`` does the same for articles too. The summary
+    then has ``refresh=True``, ``refreshed`` (URLs made due) and
+    ``not_modified`` (how many answered 304).
+
+    ``summary.partial`` lists the articles indexed with a field the page did
+    not give (no date, no author), and ``summary.lines()`` counts them per
+    host with a few examples.
 
     ``progress`` is called a few times a second with a ``CrawlProgress``.
     Ctrl-C (SIGINT, when run from the main thread) stops gracefully: requests
@@ -153,6 +166,7 @@ def crawl(
         flush_interval=flush_interval,
         host_cap=max_pages_per_host,
         workers=max(0, workers),
+        refresh=refresh_kinds(refresh, refresh_articles),
     )
     own_sink = sink is None
     sink_obj: Sink = _default_sink(index_path) if sink is None else sink

@@ -165,6 +165,9 @@ class Crawler:
         try:
             await self.batcher.recover()
             sched.seed(self.portals)
+            if self.opts.refresh:
+                self.summary.refresh = True
+                self.summary.refreshed = sched.refresh(self.opts.refresh, time.time())
             last_scan = 0.0
             while True:
                 for t in [t for t in tasks if t.done()]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .fetch import FetchConfig
+from .vocab import Kind
 
 
 @dataclass(slots=True)
@@ -24,3 +25,4 @@ class Options:
     flush_interval: float
     host_cap: int | None
     workers: int = 0
+    refresh: frozenset[Kind] = frozenset()   # kinds to ask again now, whatever their due time

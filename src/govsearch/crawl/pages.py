@@ -13,7 +13,7 @@ from typing import Awaitable, Callable
 from govsearch.article import Article
 
 from . import policy
-from .discover import PageAnalysis, parse_xml
+from .discover import MAX_XML, PageAnalysis, parse_xml
 from .fetch import FetchResult
 from .options import Options
 from .report import CrawlSummary
@@ -21,7 +21,7 @@ from .scheduler import Scheduler
 from .sink import Batcher
 from .slots import HostSlot, Slots
 from .state import CrawlState, NewUrl, UrlRow
-from .urls import canonicalize, host_key, trap_reason, try_canonicalize
+from .urls import canonicalize, host_key, page_number, trap_reason, try_canonicalize
 from .vocab import Kind, ProblemKind, Status
 
 Analyze = Callable[[bytes, str, str], Awaitable[PageAnalysis]]
@@ -69,6 +69,10 @@ class PageHandler:
             if found.kind == "unknown" and "html" in ctype:
                 is_xml = False
             else:
+                if found.truncated:
+                    self.summary.add_problem(h.key, ProblemKind.TOO_LARGE,
+                                             f"unpacks to more than {MAX_XML // (1024 * 1024)} MB; read that much",
+                                             final)
                 kind = Kind.FEED if found.kind == "feed" else Kind.SITEMAP
                 since = self.opts.since
                 for e in found.entries:
@@ -88,6 +92,9 @@ class PageHandler:
             if analysis.error:
                 self.summary.errors += 1
                 self.summary.add_problem(h.key, ProblemKind.EXTRACT_FAILED, analysis.error, final)
+            if analysis.undecodable:
+                self.summary.errors += 1
+                self.summary.add_problem(h.key, ProblemKind.UNDECODABLE, analysis.undecodable, final)
             article = analysis.article if isinstance(analysis.article, Article) else None
             if article is not None:
                 article = self.settle_url(article, final, links.canonical)
@@ -100,20 +107,39 @@ class PageHandler:
                     self.summary.unchanged += 1
                 else:
                     pending = (row.url, article, content_hash)
-            elif kind in (Kind.PAGE, Kind.ARTICLE):
+                    missing = policy.missing_fields(article)
+                    if missing:
+                        self.summary.add_partial(h.key, article.url, missing)
+            elif kind in (Kind.PAGE, Kind.ARTICLE) and not analysis.undecodable:
                 kind = Kind.LISTING
             # Links last: how deep they count depends on what this page turned out to be.
             seen = sched.seen_links
+            stop_paging = False
+            if kind == Kind.LISTING:
+                content = [link for link in links.links if page_number(link) is None]
+                stop_paging = policy.ends_pagination(row.url, kind, content, sched.listed)
+                sched.listed.update(content)
             for feed in links.feeds:
                 if feed not in seen:
                     adm = sched.admit(feed, Kind.FEED, row.depth + 1, priority=0)
                     if adm:
                         new.append(adm)
+            cut = 0
             for link in links.links:
+                if stop_paging and page_number(link) is not None:
+                    # Not marked seen: a page with new links may still lead there.
+                    if link not in seen and not self.state.known(link):
+                        cut += 1
+                    continue
                 if link not in seen:
                     adm = sched.admit(link, None, row.depth + 1, parent_kind=kind)
                     if adm:
                         new.append(adm)
+            if cut:
+                # Only worth a line when pages were actually left unvisited,
+                # not at the natural end of an archive.
+                self.summary.add_problem(h.key, ProblemKind.PAGINATION_STOPPED,
+                                         f"{row.url} added no new links; {cut} further page(s) not followed")
         due = now + policy.revisit_after(kind, self.opts.revisit)
         with self.state.transaction():
             sched.add_new(new)

@@ -17,7 +17,7 @@ from .fetch import HTML_TYPES, XML_TYPES, FetchResult
 from .portals import Portal
 from .robots import Robots
 from .urls import page_number, trap_reason
-from .vocab import NETWORK_FAILURES, Kind, ProblemKind, Status
+from .vocab import NETWORK_FAILURES, Kind, PartialField, ProblemKind, Status
 
 HOUR = 3600.0
 DAY = 24 * HOUR
@@ -94,7 +94,7 @@ def admit(url: str, kind: Kind | None, depth: int, portal: Portal | None,
     if portal is None:
         return Admission(None, reason="off-site")
     trap = trap_reason(url)
-    if trap:
+    if trap and not (trap == "not a web page" and kind == Kind.SITEMAP and is_gzipped_sitemap(url)):
         return Admission(None, reason=trap)
     classified = portal.classify(url)
     if classified == "excluded":
@@ -113,6 +113,44 @@ def admit(url: str, kind: Kind | None, depth: int, portal: Portal | None,
     if depth > limit:
         return Admission(None, depth, reason="too deep", final=False)
     return Admission(final_kind, depth)
+
+
+def is_gzipped_sitemap(url: str) -> bool:
+    """sitemap.xml.gz and friends: a .gz file worth fetching when a sitemap index or robots.txt names it."""
+    return url.split("?", 1)[0].lower().endswith(".gz")
+
+
+def ends_pagination(url: str, kind: Kind, content_links: list[str], listed: set[str]) -> bool:
+    """Whether a listing reached by pagination (?page=N, /page-N) should not
+    be followed to further pages: none of its non-pagination links was on
+    an earlier listing page of this run. An endless archive whose pages all
+    repeat the same items then stops after one page of nothing new, instead
+    of at page 10 000. Articles found by sitemaps do not count as seen: only
+    listings do, so a site whose sitemap came first still pages through."""
+    if kind != Kind.LISTING or page_number(url) is None:
+        return False
+    return all(link in listed for link in content_links)
+
+
+def missing_fields(article: Article) -> tuple[PartialField, ...]:
+    """The fields an extracted article lacks but is still indexed without."""
+    missing: list[PartialField] = []
+    if article.published is None:
+        missing.append("date")
+    if not (article.author or "").strip():
+        missing.append("author")
+    return tuple(missing)
+
+
+def refresh_kinds(refresh: bool, refresh_articles: bool) -> frozenset[Kind]:
+    """What `crawl --refresh` asks again now: where new articles appear
+    (listings, feeds, sitemaps), and with `--refresh-articles` the articles too."""
+    kinds: set[Kind] = set()
+    if refresh or refresh_articles:
+        kinds |= {Kind.LISTING, Kind.FEED, Kind.SITEMAP}
+    if refresh_articles:
+        kinds.add(Kind.ARTICLE)
+    return frozenset(kinds)
 
 
 def host_cap(portal: Portal | None, override: int | None) -> int:

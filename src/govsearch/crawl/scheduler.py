@@ -16,7 +16,7 @@ from .portals import Portal
 from .report import CrawlSummary
 from .slots import HostSlot, Slots
 from .state import CrawlState, NewUrl, UrlRow
-from .urls import canonicalize, host_key, try_canonicalize
+from .urls import MAX_URL_LENGTH, canonicalize, host_key, try_canonicalize
 from .vocab import Kind, ProblemKind
 
 
@@ -34,6 +34,8 @@ class Scheduler:
         # Links already considered this run: menus repeat the same hundred
         # links on every page, no need to regex and INSERT them each time.
         self.seen_links: set[str] = set()
+        # Non-pagination links seen on listing pages this run (see policy.ends_pagination).
+        self.listed: set[str] = set()
         self._host_counts: dict[str, int] = {}
         self._rr = 0
         slots.on_sitemaps = self.add_sitemaps
@@ -46,6 +48,10 @@ class Scheduler:
         key = host_key(url)
         verdict = policy.admit(url, kind, depth, self.slots.portal_for(key), parent_kind)
         if not verdict.admitted:
+            if verdict.reason == "URL too long":
+                self.summary.add_problem(key, ProblemKind.URL_TOO_LONG,
+                                         f"link of {len(url)} characters dropped (limit {MAX_URL_LENGTH})",
+                                         url[:200] + "…")
             if verdict.final:
                 self.seen_links.add(url)  # permanently uninteresting
             return None
@@ -102,6 +108,15 @@ class Scheduler:
                 self.state.add_urls(new)
                 for n in new:
                     self.slots.get(n.host)
+
+    def refresh(self, kinds: frozenset[Kind], now: float) -> int:
+        """Make this run's hosts' URLs of `kinds` due now (`crawl --refresh`)."""
+        hosts = [h for h in self.state.hosts() if self.slots.portal_for(h) is not None]
+        with self.state.transaction():
+            n = self.state.make_due(kinds, now, hosts)
+        for h in hosts:
+            self.slots.get(h).drained = False
+        return n
 
     def record(self, url: str, **kw: Any) -> None:
         """Record a visit's outcome (inside a transaction) and remember it for this run."""

@@ -174,6 +174,25 @@ class CrawlState:
                     " AND (lastmod IS NULL OR lastmod < ?)", (now, u.lastmod, u.url, u.lastmod))
         return added
 
+    def make_due(self, kinds: Iterable[str], now: float, hosts: Iterable[str]) -> int:
+        """Bring every visited URL of these kinds on these hosts due now (call
+        inside a transaction); validators are kept, so the visit is a
+        conditional request. Returns how many URLs that concerns."""
+        kinds = sorted(kinds)
+        if not kinds:
+            return 0
+        marks = ",".join("?" * len(kinds))
+        n = 0
+        for host in hosts:
+            cur = self.db.execute(
+                f"UPDATE urls SET due=MIN(due, ?) WHERE host=? AND kind IN ({marks})"
+                " AND status IN ('done', 'error', 'gone')", (now, host, *kinds))
+            n += cur.rowcount
+        return n
+
+    def hosts(self) -> list[str]:
+        return [str(h) for (h,) in self.db.execute("SELECT DISTINCT host FROM urls").fetchall()]
+
     def known(self, url: str) -> bool:
         return self.db.execute("SELECT 1 FROM urls WHERE url=?", (url,)).fetchone() is not None
 

@@ -53,10 +53,16 @@ class ProblemKind(StrEnum):
     EXTRACT_FAILED = "extract-failed"
     HOST_CAP = "host-cap"
     CRAWLER_ERROR = "crawler-error"
+    URL_TOO_LONG = "url-too-long"            # a link dropped for its length
+    UNDECODABLE = "undecodable"              # page bytes no known encoding reads
+    PAGINATION_STOPPED = "pagination-stopped"  # a ?page=N chain whose pages add nothing new
 
 
 # A host that fails like this several times in a row is given up for the run.
 NETWORK_FAILURES = frozenset({ProblemKind.UNREACHABLE, ProblemKind.TIMEOUT, ProblemKind.CONNECTION_ERROR})
+
+# The fields an indexed article may lack; the summary names such pages.
+PartialField = Literal["date", "author"]
 
 # What an XML document turned out to be (discover.parse_xml).
 XmlKind = Literal["sitemap", "sitemapindex", "feed", "unknown"]
