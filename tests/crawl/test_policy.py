@@ -135,3 +135,33 @@ def test_article_hash_ignores_what_the_reader_does_not_see():
     assert policy.article_hash(a) == policy.article_hash(b)
     c = Article(url=a.url, title="Tiêu đề", body="Nội dung mới")
     assert policy.article_hash(a) != policy.article_hash(c)
+
+
+def test_gzipped_sitemaps_are_admitted_only_as_sitemaps():
+    gz = "http://a.gov.vn/sitemap-1.xml.gz"
+    assert policy.is_gzipped_sitemap(gz) and not policy.is_gzipped_sitemap("http://a.gov.vn/sitemap.xml")
+    assert policy.admit(gz, Kind.SITEMAP, 1, PORTAL).kind == Kind.SITEMAP
+    # The same file linked from a page is a download, not a page.
+    assert policy.admit(gz, None, 1, PORTAL).reason == "not a web page"
+    assert policy.admit("http://a.gov.vn/" + "x" * 500, None, 1, PORTAL).reason == "URL too long"
+
+
+def test_pagination_ends_when_a_page_shows_nothing_new():
+    listed = {"http://a.gov.vn/tin/1.html", "http://a.gov.vn/tin/2.html"}
+    page3 = "http://a.gov.vn/chuyen-muc/x?page=3"
+    assert policy.ends_pagination(page3, Kind.LISTING, ["http://a.gov.vn/tin/1.html"], listed)
+    assert not policy.ends_pagination(page3, Kind.LISTING, ["http://a.gov.vn/tin/1.html",
+                                                            "http://a.gov.vn/tin/3.html"], listed)
+    # The first page of a listing (no page number) always leads on; so does an article.
+    assert not policy.ends_pagination("http://a.gov.vn/chuyen-muc/x", Kind.LISTING, [], listed)
+    assert not policy.ends_pagination(page3, Kind.ARTICLE, [], listed)
+
+
+def test_missing_fields_and_refresh_kinds():
+    when = datetime(2025, 10, 1, 8, 0)
+    assert policy.missing_fields(Article(url="u", title="t", body="b", published=when, author="Minh")) == ()
+    assert policy.missing_fields(Article(url="u", title="t", body="b", author="  ")) == ("date", "author")
+    assert policy.missing_fields(Article(url="u", title="t", body="b", published=when)) == ("author",)
+    assert policy.refresh_kinds(False, False) == frozenset()
+    assert policy.refresh_kinds(True, False) == {Kind.LISTING, Kind.FEED, Kind.SITEMAP}
+    assert policy.refresh_kinds(False, True) == {Kind.LISTING, Kind.FEED, Kind.SITEMAP, Kind.ARTICLE}
