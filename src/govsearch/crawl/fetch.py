@@ -52,7 +52,6 @@ class FetchResult:
     # Why the fetch did not give a usable page (a ProblemKind), else None.
     problem: str | None = None
     detail: str = ""
-    attempts: int = 1
 
     @property
     def ok(self) -> bool:
@@ -157,7 +156,6 @@ class Fetcher:
     def __init__(self, config: FetchConfig, gate_for: Callable[[str], HostGate]) -> None:
         self.config = config
         self.gate_for = gate_for
-        self.requests = 0
         self._clients: dict[str, httpx.AsyncClient] = {}
         self._ssl = httpx.create_ssl_context(verify=config.verify_tls) if config.verify_tls else False
 
@@ -228,7 +226,6 @@ class Fetcher:
         attempt = 0
         while True:
             result = await self._get_once(url, current, headers, accept, max_bytes)
-            result.attempts = attempt + 1
             retryable = result.problem in (ProblemKind.UNREACHABLE, ProblemKind.TIMEOUT, ProblemKind.RESET) or result.status in RETRY_CODES
             if result.problem == ProblemKind.UNREACHABLE and result.detail.startswith("DNS"):
                 retryable = False  # a name that does not resolve will not start resolving in 2 s
@@ -256,7 +253,6 @@ class Fetcher:
         gate = self.gate_for(key)
         client = self.client_for(key)
         async with gate:
-            self.requests += 1
             try:
                 # httpx's timeout is per read; the overall cap stops a server
                 # that trickles one byte at a time.

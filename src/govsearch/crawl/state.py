@@ -266,11 +266,6 @@ class CrawlState:
             self.db.execute("INSERT OR REPLACE INTO robots(host, status, body, fetched) VALUES (?, ?, ?, ?)",
                             (host, status, body, time.time()))
 
-    # --- reporting ------------------------------------------------------------------
-
-    def status_counts(self) -> dict[str, int]:
-        return dict(self.db.execute("SELECT status, COUNT(*) FROM urls GROUP BY status").fetchall())
-
 
 class _Tx:
     """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (including
