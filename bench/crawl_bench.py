@@ -1,7 +1,7 @@
 """Crawl throughput against local portals, politeness off.
 
 Run: python bench/crawl_bench.py [--hosts 4] [--articles 300] [--concurrency 16] [--per-host 4]
-                                [--workers 2] [--batch 200] [--passes full,no-index,fetch]
+                                [--workers 2] [--batch 200] [--passes full,no-index,fetch,refresh]
 
 A separate process serves `--hosts` synthetic Netsite/NukeViet-style portals
 on 127.0.0.1 (listing pages of 20 teasers chained by /page-N, article pages of
@@ -13,13 +13,18 @@ compete with the crawler for the GIL. Three passes over fresh state:
             and says so)
   no-index  crawl + real extractor, articles dropped (what indexing costs)
   fetch     crawl + trivial extractor, articles dropped (the crawler alone)
+  refresh   after a (silent) fetch pass, `crawl(refresh_articles=True)` on the
+            same state: every URL asked again with If-None-Match, every one
+            answering 304 (what revalidating a whole portal costs)
 
-Reports pages/s (HTML pages fetched, robots/sitemap included) and articles/s.
+Reports pages/s (HTML pages fetched, robots/sitemap included) and articles/s
+(for refresh: how many answered 304).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import multiprocessing as mp
 import re
 import shutil
@@ -116,7 +121,15 @@ def _serve(n_hosts: int, articles: int, ports: "mp.Queue[int]") -> None:
                 self.end_headers()
                 return
             data = body.encode("utf-8")
+            etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             self.send_response(200)
+            self.send_header("ETag", etag)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
@@ -148,18 +161,21 @@ class NullSink:
         return len(articles)
 
 
-def run_pass(label: str, seeds: list[str], extract, sink, index_dir: Path, args: argparse.Namespace) -> CrawlSummary:
+def run_pass(label: str, seeds: list[str], extract, sink, index_dir: Path, args: argparse.Namespace,
+             quiet: bool = False, **extra) -> CrawlSummary:
     t0 = time.perf_counter()
     kwargs = dict(index_dir=index_dir, delay=0, per_host=args.per_host, concurrency=args.concurrency,
                   timeout=10, retries=1, backoff=0.05, extract=extract, workers=args.workers,
-                  batch_size=args.batch)
+                  batch_size=args.batch, **extra)
     if sink is not None:
         kwargs["sink"] = sink
     summary = crawl(seeds, **kwargs)
     wall = time.perf_counter() - t0
-    print(f"{label:<10} {summary.pages_fetched:>6} pages {summary.articles_indexed:>6} articles "
-          f"{wall:7.2f} s  {summary.pages_fetched / wall:7.1f} pages/s  {summary.articles_indexed / wall:7.1f} articles/s"
-          + (f"  problems: {len(summary.problems)}" if summary.problems else ""))
+    if not quiet:
+        print(f"{label:<10} {summary.pages_fetched:>6} pages {summary.articles_indexed:>6} articles "
+              f"{wall:7.2f} s  {summary.pages_fetched / wall:7.1f} pages/s  {summary.articles_indexed / wall:7.1f} articles/s"
+              + (f"  304: {summary.not_modified}" if summary.refresh else "")
+              + (f"  problems: {len(summary.problems)}" if summary.problems else ""))
     return summary
 
 
@@ -171,7 +187,7 @@ def main() -> None:
     ap.add_argument("--per-host", type=int, default=4)
     ap.add_argument("--workers", type=int, default=2, help="extraction processes (0: threads)")
     ap.add_argument("--batch", type=int, default=200, help="articles per hand-over to the index")
-    ap.add_argument("--passes", default="full,no-index,fetch")
+    ap.add_argument("--passes", default="full,no-index,fetch,refresh")
     args = ap.parse_args()
 
     ports: mp.Queue[int] = mp.Queue()
@@ -204,6 +220,9 @@ def main() -> None:
                 run_pass(label, seeds, real_extract, NullSink(), d, args)
             elif label == "fetch":
                 run_pass(label, seeds, trivial_extract, NullSink(), d, args)
+            elif label == "refresh":
+                run_pass(label, seeds, trivial_extract, NullSink(), d, args, quiet=True)
+                run_pass(label, seeds, trivial_extract, NullSink(), d, args, refresh_articles=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         server.terminate()

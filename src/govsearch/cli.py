@@ -233,6 +233,8 @@ def crawl(
     concurrency: Annotated[int, typer.Option(help="Requests in flight across all hosts.", min=1)] = 16,
     delay: Annotated[Optional[float], typer.Option(help="Seconds between requests to one host [default: the portal's, at least 1; raised by Crawl-delay].", min=0)] = None,
     user_agent: Annotated[Optional[str], typer.Option(help="User-Agent to send (keep a contact URL in it).")] = None,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Ask every listing, feed and sitemap again now (conditional requests), not when due.")] = False,
+    refresh_articles: Annotated[bool, typer.Option("--refresh-articles", help="Like --refresh, and every article too.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Crawl portals politely into the index; run again to resume or to pick up what changed."""
@@ -254,7 +256,8 @@ def crawl(
             summary = run_crawl(list(urls or []) or None, seeds_file=seeds, index_dir=index_dir,
                                 max_pages=max_pages, since=since_day, concurrency=concurrency,
                                 delay=delay, user_agent=user_agent or DEFAULT_USER_AGENT,
-                                progress=show, sink=engine)
+                                progress=show, sink=engine, refresh=refresh,
+                                refresh_articles=refresh_articles)
         except PortalError as e:
             raise fail(str(e), EXIT_USAGE) from None
         except IndexError_ as e:
@@ -267,8 +270,11 @@ def crawl(
             "not_modified": summary.not_modified, "unchanged": summary.unchanged,
             "skipped": summary.skipped, "errors": summary.errors, "queue_length": summary.queue_length,
             "elapsed": round(summary.elapsed, 2), "interrupted": summary.interrupted,
+            **({"refreshed": summary.refreshed} if summary.refresh else {}),
             "problems": [{"host": p.host, "kind": p.kind, "detail": p.detail, "url": p.url}
-                         for p in summary.problems]}, ensure_ascii=False))
+                         for p in summary.problems],
+            "partial": [{"host": p.host, "url": p.url, "missing": list(p.missing)}
+                        for p in summary.partial]}, ensure_ascii=False))
     else:
         for line in summary.lines():
             err.print(escape(line))

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from govsearch.crawl import crawl
-from govsearch.crawl.discover import as_datetime, decode_html, page_links, parse_xml
+from govsearch.crawl.discover import (as_datetime, decode_html, decode_page, gunzip_bounded, page_links, parse_xml,
+                                      sniff_utf16)
 
 from .conftest import FAST, MemorySink, tiny_extract
 from .server import Site, article_html, listing_html
@@ -26,6 +27,29 @@ def test_decode_html_variants() -> None:
     assert VI in decode_html(legacy, "text/html; charset=utf-8")              # header lies, meta is right
     assert VI in decode_html(to_cp1258(f"<title>{VI}</title>"), "")           # no label at all
     assert "ti\ufffd" not in decode_html(b"<p>ti\xe1\xba\xbfng Vi\xe1\xbb\x87t</p>", "text/html")
+
+
+def test_utf16_without_bom_is_recognised_and_nuls_are_refused() -> None:
+    html = f"<html><head><title>{VI}</title></head><body><p>{VI}</p></body></html>"
+    assert sniff_utf16(html.encode("utf-16-le")) == "utf-16-le"
+    assert sniff_utf16(html.encode("utf-16-be")) == "utf-16-be"
+    assert sniff_utf16(html.encode("utf-8")) is None
+    assert sniff_utf16(to_cp1258(html)) is None
+    text, problem = decode_page(html.encode("utf-16-le"), "text/html")
+    assert problem is None and VI in text
+    text, problem = decode_page(b"\xff\xfe" + html.encode("utf-16-le"), "text/html")  # with its BOM
+    assert problem is None and VI in text
+    _, problem = decode_page(html.encode("utf-32-le"), "text/html")
+    assert problem and "NUL" in problem
+
+
+def test_gunzip_is_bounded() -> None:
+    data = b"<urlset>" + b" " * 5000 + b"</urlset>"
+    assert gunzip_bounded(gzip.compress(data)) == (data, False)
+    assert gunzip_bounded(data) == (data, False)          # not gzip: as it is
+    out, truncated = gunzip_bounded(gzip.compress(data), limit=1000)
+    assert truncated and out == data[:1000]
+    assert gunzip_bounded(b"\x1f\x8bnot really gzip") == (b"\x1f\x8bnot really gzip", False)
 
 
 def test_page_links() -> None:

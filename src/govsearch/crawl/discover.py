@@ -16,8 +16,11 @@ from urllib.parse import urljoin
 import lxml.etree as etree
 import lxml.html
 
+from govsearch.article import VIETNAM_TZ
+
 from ..extract.html import decode_html
 from .urls import try_canonicalize
+from .vocab import XmlKind
 
 
 @dataclass(slots=True)
@@ -88,7 +91,6 @@ def parse_date(text: str | None) -> datetime | None:
     if dt is None:
         return None
     if dt.tzinfo is None:
-        from govsearch.article import VIETNAM_TZ
         dt = dt.replace(tzinfo=VIETNAM_TZ)
     return dt
 
@@ -103,7 +105,6 @@ def as_datetime(since: date | datetime | str | None) -> datetime | None:
         return parsed
     if isinstance(since, datetime):
         return since if since.tzinfo else since.replace(tzinfo=timezone.utc)
-    from govsearch.article import VIETNAM_TZ
     return datetime(since.year, since.month, since.day, tzinfo=VIETNAM_TZ)
 
 
@@ -117,20 +118,28 @@ class Entry:
 
 @dataclass(slots=True)
 class XmlDiscovery:
-    kind: str                                   # sitemap | sitemapindex | feed | unknown
+    kind: XmlKind
     entries: list[Entry] = field(default_factory=list)
+    # A gzipped document unpacked to more than the cap: only its first
+    # MAX_XML bytes were read.
+    truncated: bool = False
 
 
-_MAX_XML = 50 * 1024 * 1024
+MAX_XML = 50 * 1024 * 1024
 
 
-def _maybe_gunzip(body: bytes) -> bytes:
+def gunzip_bounded(body: bytes, limit: int = MAX_XML) -> tuple[bytes, bool]:
+    """(bytes, truncated): a gzip body unpacked to at most `limit` bytes (a
+    sitemap.xml.gz bomb must not eat memory); anything else as it is."""
     if body[:2] != b"\x1f\x8b":
-        return body
-    # Bounded decompression: a sitemap.xml.gz bomb must not eat memory.
+        return body, False
     d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = d.decompress(body, _MAX_XML)
-    return out
+    try:
+        out = d.decompress(body, limit)
+    except zlib.error:
+        return body, False  # not gzip after all: let the XML parser judge
+    # Output held back at the limit shows as input left over, or a stream not at its end.
+    return out, bool(d.unconsumed_tail) or (len(out) >= limit and not d.eof)
 
 
 def _local(tag: object) -> str:
@@ -141,7 +150,13 @@ def _local(tag: object) -> str:
 
 def parse_xml(body: bytes, base_url: str) -> XmlDiscovery:
     """Recognise a sitemap, sitemap index, RSS or Atom document and list its URLs."""
-    data = _maybe_gunzip(body)
+    data, truncated = gunzip_bounded(body)
+    found = _parse_xml(data, base_url)
+    found.truncated = truncated
+    return found
+
+
+def _parse_xml(data: bytes, base_url: str) -> XmlDiscovery:
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(data, parser=parser)
@@ -151,8 +166,7 @@ def parse_xml(body: bytes, base_url: str) -> XmlDiscovery:
         return _plain_sitemap(data, base_url)
     top = _local(root.tag)
     if top in ("urlset", "sitemapindex"):
-        kind = "sitemap" if top == "urlset" else "sitemapindex"
-        out = XmlDiscovery(kind)
+        out = XmlDiscovery("sitemap" if top == "urlset" else "sitemapindex")
         for item in root:
             loc = lastmod = None
             for child in item:
@@ -195,7 +209,7 @@ def parse_xml(body: bytes, base_url: str) -> XmlDiscovery:
 
 def _plain_sitemap(data: bytes, base_url: str) -> XmlDiscovery:
     """Sitemaps may also be plain text, one URL per line."""
-    text = data[:_MAX_XML].decode("utf-8", "replace")
+    text = data[:MAX_XML].decode("utf-8", "replace")
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if lines and all(ln.startswith(("http://", "https://")) for ln in lines[:20]):
         out = XmlDiscovery("sitemap")
@@ -214,13 +228,53 @@ class PageAnalysis:
     links: PageLinks
     article: Any = None          # Article | None (Any keeps this module free of the Article import at load)
     error: str | None = None     # the extractor raised
+    undecodable: str | None = None  # why the bytes could not be read as text
+
+
+def sniff_utf16(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for UTF-16 without a BOM, else None.
+
+    HTML is mostly ASCII markup, which in UTF-16 is a NUL in every other
+    byte: in the odd positions for little-endian, the even for big-endian.
+    Any 8-bit encoding (or UTF-8) has practically no NULs at all.
+    """
+    head = data[:2048]
+    pairs = len(head) // 2
+    if pairs < 8:
+        return None
+    even = head[0:pairs * 2:2].count(0)
+    odd = head[1:pairs * 2:2].count(0)
+    if odd >= pairs * 0.3 and even <= pairs * 0.05:
+        return "utf-16-le"
+    if even >= pairs * 0.3 and odd <= pairs * 0.05:
+        return "utf-16-be"
+    return None
+
+
+_BOMS = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}
+
+
+def decode_page(body: bytes, content_type: str) -> tuple[str, str | None]:
+    """(text, problem): the page as text, via the extractor's `decode_html`
+    so both read a page alike; UTF-16 without a BOM or charset is recognised
+    first. `problem` says why the text is unusable (it still holds NULs)."""
+    codec = sniff_utf16(body) if not body.startswith((b"\xff\xfe", b"\xfe\xff")) else None
+    if codec is not None:
+        body = _BOMS[codec] + body
+    text = decode_html(body, content_type)
+    nuls = text.count("\x00", 0, 4096)
+    if nuls > min(len(text), 4096) * 0.05:
+        return text, f"{nuls} NUL characters in the first 4 KB; no known encoding reads it"
+    return text, None
 
 
 def analyze_page(body: bytes, content_type: str, url: str, extract: Callable[[str, str], Any]) -> PageAnalysis:
     """Decode, find links and extract, in one call: the CPU-heavy part of a
     page, shaped so it can run in a worker process (arguments and result
     pickle)."""
-    text = decode_html(body, content_type)
+    text, undecodable = decode_page(body, content_type)
+    if undecodable:
+        return PageAnalysis(PageLinks(), None, None, undecodable)
     links = page_links(text, url)
     try:
         article = extract(text, url)

@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 import httpx
 
 from .urls import canonicalize, host_key
+from .vocab import ProblemKind
 
 DEFAULT_USER_AGENT = "govsearch/0.1 (+https://github.com/govsearch/govsearch; search engine over Vietnamese government news)"
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -48,12 +49,9 @@ class FetchResult:
     status: int              # HTTP status of the last response; 0 when none came
     headers: httpx.Headers = field(default_factory=httpx.Headers)
     body: bytes = b""
-    # A short machine-readable reason when the fetch did not give a usable
-    # page: unreachable, timeout, connection-error, too-large, redirect-loop, too-many-redirects,
-    # redirect-offsite, redirect-blocked, not-html, http-error.
+    # Why the fetch did not give a usable page (a ProblemKind), else None.
     problem: str | None = None
     detail: str = ""
-    attempts: int = 1
 
     @property
     def ok(self) -> bool:
@@ -114,9 +112,6 @@ class HostGate:
     def ready_in(self) -> float:
         return max(0.0, self.next_start - time.monotonic())
 
-    def idle(self) -> bool:
-        return not self.sem.locked()
-
 
 def _is_dns_failure(exc: BaseException) -> bool:
     seen: set[int] = set()
@@ -161,7 +156,6 @@ class Fetcher:
     def __init__(self, config: FetchConfig, gate_for: Callable[[str], HostGate]) -> None:
         self.config = config
         self.gate_for = gate_for
-        self.requests = 0
         self._clients: dict[str, httpx.AsyncClient] = {}
         self._ssl = httpx.create_ssl_context(verify=config.verify_tls) if config.verify_tls else False
 
@@ -204,15 +198,15 @@ class Fetcher:
                 return result
             location = result.headers.get("location")
             if not location:
-                result.problem, result.detail = "http-error", f"HTTP {result.status} without Location"
+                result.problem, result.detail = ProblemKind.HTTP_ERROR, f"HTTP {result.status} without Location"
                 return result
             try:
                 target = canonicalize(urljoin(current, location))
             except ValueError:
-                result.problem, result.detail = "redirect-offsite", f"redirect to {location!r}"
+                result.problem, result.detail = ProblemKind.REDIRECT_OFFSITE, f"redirect to {location!r}"
                 return result
             if target in seen:
-                result.problem, result.detail = "redirect-loop", f"redirect loop via {target}"
+                result.problem, result.detail = ProblemKind.REDIRECT_LOOP, f"redirect loop via {target}"
                 return result
             if may_follow is not None:
                 refusal = await may_follow(target)
@@ -223,7 +217,7 @@ class Fetcher:
             current = target
             # Validators belong to the URL first asked for, not to the target.
             headers = {}
-        return FetchResult(url, current, 0, problem="too-many-redirects",
+        return FetchResult(url, current, 0, problem=ProblemKind.TOO_MANY_REDIRECTS,
                            detail=f"more than {self.config.max_redirects} redirects")
 
     async def _get_with_retries(self, url: str, current: str, headers: dict[str, str],
@@ -232,15 +226,14 @@ class Fetcher:
         attempt = 0
         while True:
             result = await self._get_once(url, current, headers, accept, max_bytes)
-            result.attempts = attempt + 1
-            retryable = result.problem in ("unreachable", "timeout", "reset") or result.status in RETRY_CODES
-            if result.problem == "unreachable" and result.detail.startswith("DNS"):
+            retryable = result.problem in (ProblemKind.UNREACHABLE, ProblemKind.TIMEOUT, ProblemKind.RESET) or result.status in RETRY_CODES
+            if result.problem == ProblemKind.UNREACHABLE and result.detail.startswith("DNS"):
                 retryable = False  # a name that does not resolve will not start resolving in 2 s
             if not retryable or attempt >= cfg.retries:
                 if result.status in RETRY_CODES and not result.problem:
-                    result.problem, result.detail = "http-error", f"HTTP {result.status}"
-                if result.problem == "reset":
-                    result.problem = "connection-error"
+                    result.problem, result.detail = ProblemKind.HTTP_ERROR, f"HTTP {result.status}"
+                if result.problem == ProblemKind.RESET:
+                    result.problem = ProblemKind.CONNECTION_ERROR
                 return result
             wait = cfg.backoff * (2 ** attempt) * (1 + random.random() * 0.1)
             if result.status in (429, 503):
@@ -260,7 +253,6 @@ class Fetcher:
         gate = self.gate_for(key)
         client = self.client_for(key)
         async with gate:
-            self.requests += 1
             try:
                 # httpx's timeout is per read; the overall cap stops a server
                 # that trickles one byte at a time.
@@ -272,11 +264,11 @@ class Fetcher:
                         return res
                     ctype = resp.headers.get("content-type", "").lower()
                     if ctype and not any(t in ctype for t in accept):
-                        res.problem, res.detail = "not-html", ctype.split(";")[0]
+                        res.problem, res.detail = ProblemKind.NOT_HTML, ctype.split(";")[0]
                         return res
                     length = resp.headers.get("content-length", "")
                     if length.isdigit() and int(length) > max_bytes:
-                        res.problem, res.detail = "too-large", f"Content-Length {int(length)} bytes"
+                        res.problem, res.detail = ProblemKind.TOO_LARGE, f"Content-Length {int(length)} bytes"
                         return res
                     chunks: list[bytes] = []
                     size = 0
@@ -284,20 +276,20 @@ class Fetcher:
                         size += len(chunk)
                         if size > max_bytes:
                             # Leaving the block closes the connection: the rest is never read.
-                            res.problem = "too-large"
+                            res.problem = ProblemKind.TOO_LARGE
                             res.detail = f"more than {max_bytes} bytes"
                             return res
                         chunks.append(chunk)
                     res.body = b"".join(chunks)
                     return res
             except (httpx.TimeoutException, TimeoutError) as exc:
-                return FetchResult(url, current, 0, problem="timeout", detail=type(exc).__name__)
+                return FetchResult(url, current, 0, problem=ProblemKind.TIMEOUT, detail=type(exc).__name__)
             except httpx.ConnectError as exc:
                 detail = "DNS lookup failed" if _is_dns_failure(exc) else f"cannot connect: {exc}"
-                return FetchResult(url, current, 0, problem="unreachable", detail=detail)
+                return FetchResult(url, current, 0, problem=ProblemKind.UNREACHABLE, detail=detail)
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-                return FetchResult(url, current, 0, problem="reset", detail=f"{type(exc).__name__}: {exc}")
+                return FetchResult(url, current, 0, problem=ProblemKind.RESET, detail=f"{type(exc).__name__}: {exc}")
             except httpx.DecodingError as exc:
-                return FetchResult(url, current, 0, problem="http-error", detail=f"bad encoding: {exc}")
+                return FetchResult(url, current, 0, problem=ProblemKind.HTTP_ERROR, detail=f"bad encoding: {exc}")
             except httpx.HTTPError as exc:
-                return FetchResult(url, current, 0, problem="unreachable", detail=f"{type(exc).__name__}: {exc}")
+                return FetchResult(url, current, 0, problem=ProblemKind.UNREACHABLE, detail=f"{type(exc).__name__}: {exc}")

@@ -20,7 +20,6 @@ class Robots:
     parser: Protego | None = None
     # True when robots.txt could not be read at all (5xx): everything disallowed.
     unavailable: bool = False
-    text: str = ""
     _token: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
@@ -29,7 +28,7 @@ class Robots:
 
     @classmethod
     def from_text(cls, text: str, user_agent: str) -> "Robots":
-        return cls(user_agent=user_agent, parser=Protego.parse(text), text=text)
+        return cls(user_agent=user_agent, parser=Protego.parse(text))
 
     @classmethod
     def allow_all(cls, user_agent: str) -> "Robots":

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from .vocab import Kind
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
     url           TEXT PRIMARY KEY,
     host          TEXT NOT NULL,
-    kind          TEXT NOT NULL,      -- article | listing | feed | sitemap | page
-    status        TEXT NOT NULL,      -- queued | pending | done | error | skipped | blocked | gone
+    kind          TEXT NOT NULL,      -- a vocab.Kind
+    status        TEXT NOT NULL,      -- a vocab.Status
     priority      INTEGER NOT NULL,   -- lower is sooner
     due           REAL NOT NULL,      -- unix time of the next visit
     depth         INTEGER NOT NULL DEFAULT 0,
@@ -74,7 +76,7 @@ class CrawlBusyError(CrawlStateError):
 # Bumped when the tables change shape; a newer file is refused rather than misread.
 SCHEMA_VERSION = 1
 
-KIND_PRIORITY = {"sitemap": 0, "feed": 0, "article": 1, "listing": 2, "page": 3}
+KIND_PRIORITY: dict[str, int] = {Kind.SITEMAP: 0, Kind.FEED: 0, Kind.ARTICLE: 1, Kind.LISTING: 2, Kind.PAGE: 3}
 
 
 @dataclass(slots=True)
@@ -151,11 +153,9 @@ class CrawlState:
 
     # --- frontier -----------------------------------------------------------------
 
-    def add_urls(self, urls: Iterable[NewUrl], now: float | None = None, *,
-                 force_due: bool = False) -> list[NewUrl]:
-        """Insert URLs not seen before (call inside a transaction). With
-        `force_due`, already known URLs are made due now (seeds of a new run
-        that the caller wants re-checked). Returns the ones that were new."""
+    def add_urls(self, urls: Iterable[NewUrl], now: float | None = None) -> list[NewUrl]:
+        """Insert URLs not seen before (call inside a transaction); a known URL
+        whose sitemap lastmod is newer becomes due now. Returns the new ones."""
         now = time.time() if now is None else now
         added: list[NewUrl] = []
         for u in urls:
@@ -172,10 +172,26 @@ class CrawlState:
                 self.db.execute(
                     "UPDATE urls SET due=MIN(due, ?), lastmod=? WHERE url=? AND status!='pending'"
                     " AND (lastmod IS NULL OR lastmod < ?)", (now, u.lastmod, u.url, u.lastmod))
-            if force_due:
-                self.db.execute("UPDATE urls SET due=MIN(due, ?) WHERE url=? AND status!='pending'",
-                                (now, u.url))
         return added
+
+    def make_due(self, kinds: Iterable[str], now: float, hosts: Iterable[str]) -> int:
+        """Bring every visited URL of these kinds on these hosts due now (call
+        inside a transaction); validators are kept, so the visit is a
+        conditional request. Returns how many URLs that concerns."""
+        kinds = sorted(kinds)
+        if not kinds:
+            return 0
+        marks = ",".join("?" * len(kinds))
+        n = 0
+        for host in hosts:
+            cur = self.db.execute(
+                f"UPDATE urls SET due=MIN(due, ?) WHERE host=? AND kind IN ({marks})"
+                " AND status IN ('done', 'error', 'gone')", (now, host, *kinds))
+            n += cur.rowcount
+        return n
+
+    def hosts(self) -> list[str]:
+        return [str(h) for (h,) in self.db.execute("SELECT DISTINCT host FROM urls").fetchall()]
 
     def known(self, url: str) -> bool:
         return self.db.execute("SELECT 1 FROM urls WHERE url=?", (url,)).fetchone() is not None
@@ -201,12 +217,6 @@ class CrawlState:
             "SELECT host, COUNT(*) FROM urls WHERE due<=? AND status!='pending' AND COALESCE(last_run, 0)!=?"
             " GROUP BY host", (now, run)).fetchall()
         return {str(h): int(n) for h, n in rows}
-
-    def get(self, url: str) -> UrlRow | None:
-        r = self.db.execute(
-            "SELECT url, host, kind, status, depth, etag, last_modified, content_hash, lastmod FROM urls"
-            " WHERE url=?", (url,)).fetchone()
-        return UrlRow(*r) if r else None
 
     def record(self, url: str, *, run: int, status: str, due: float, kind: str | None = None,
                http_status: int | None = None, etag: str | None = None, last_modified: str | None = None,
@@ -255,11 +265,6 @@ class CrawlState:
         with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO robots(host, status, body, fetched) VALUES (?, ?, ?, ?)",
                             (host, status, body, time.time()))
-
-    # --- reporting ------------------------------------------------------------------
-
-    def status_counts(self) -> dict[str, int]:
-        return dict(self.db.execute("SELECT status, COUNT(*) FROM urls GROUP BY status").fetchall())
 
 
 class _Tx:

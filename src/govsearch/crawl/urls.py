@@ -111,6 +111,18 @@ _BINARY_EXT = re.compile(
     r"wav|ogg|webm|exe|msi|apk|dmg|iso|css|js|woff2?|ttf|eot)$", re.IGNORECASE)
 
 
+# Archive pages of sites without patterns: /page-3, /trang-3.html, ?page=3, ?start=40, _cur=3.
+PAGINATION = re.compile(r"(?:/(?:page|trang|p)-?\d+(?:\.html?)?/?$|[?&](?:page|trang|pageindex|p|pg|start|offset)=\d+"
+                        r"|_cur=\d+)", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
+
+
+def page_number(url: str) -> int | None:
+    """The page number of a pagination URL (/page-3, ?page=3, ...), else None."""
+    m = PAGINATION.search(url)
+    return int(_DIGITS.findall(m.group(0))[-1]) if m else None
+
+
 def trap_reason(url: str) -> str | None:
     """Why a (canonical) URL should not be crawled, or None if it looks fine.
 
