@@ -17,7 +17,7 @@ from .html import decode_html, iter_hrefs, parse
 from .liferay import LIFERAY
 from .nukeviet import NUKEVIET
 from .fields import canonical_of, strip_lead_prefix
-from .pipeline import declines, knows_template, run
+from .pipeline import Extraction, analyse, declines, knows_template, listing_reason, run
 from .profile import Page, Profile
 from .sharepoint import SHAREPOINT
 
@@ -40,16 +40,27 @@ def detect_cms(html: str | bytes, url: str) -> str:
     return _profile(_page(html, url)).name
 
 
-def extract(html: str | bytes, url: str, content_type: str | None = None) -> Article | None:
-    """The Article on a page, or None for listings, tag/search pages and pages without article text."""
+def extract_page(html: str | bytes, url: str, content_type: str | None = None) -> Extraction:
+    """Everything extraction finds on a page: the Article (or why there is none), the rule behind each
+    field and the fields it could not find."""
     page = _page(html, url, content_type)
     profile = _profile(page)
-    if declines(profile, page):
-        return None
+    reason = listing_reason(profile, page)
+    if reason:
+        return Extraction(url, "listing", profile.name, reason=reason)
     if profile is not GENERIC and not knows_template(profile, page):
         # A family page in a template the profile does not know: the generic rules take it.
-        profile = GENERIC
-    return run(profile, page)
+        result = analyse(GENERIC, page)
+        result.profile = f"generic ({profile.name} recognised, its article container absent)"
+        return result
+    return analyse(profile, page)
+
+
+def extract(html: str | bytes, url: str, content_type: str | None = None) -> Article | None:
+    """The Article on a page, or None for listings, tag/search pages and pages without article text.
+
+    An article whose date (or author, or lead) cannot be found still comes back, that field empty."""
+    return extract_page(html, url, content_type).article
 
 
 def is_article(html: str | bytes, url: str, content_type: str | None = None) -> bool:
@@ -81,6 +92,6 @@ def find_feeds(html: str | bytes, base_url: str) -> list[str]:
 
 
 __all__ = [
-    "Article", "PROFILES", "Profile", "canonical_url", "decode_html", "detect_cms", "extract", "find_datetimes",
+    "Article", "Extraction", "PROFILES", "extract_page", "Profile", "canonical_url", "decode_html", "detect_cms", "extract", "find_datetimes",
     "find_feeds", "find_links", "is_article", "is_clock", "parse_vietnamese_datetime", "strip_lead_prefix",
 ]
