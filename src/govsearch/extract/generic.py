@@ -21,14 +21,16 @@ _CHROME_WORDS = (
     "breadcrumbs pagination paging pager viewcount luotxem hitstotal hits counter audio player listen docbai "
     "facebook zalo login search timkiem weather clock date-now datenow marquee widget"
 ).split()
-_CHROME = re.compile(r"(?:^|[-_\s])(?:" + "|".join(map(re.escape, _CHROME_WORDS)) + r")(?:$|[-_\s\d])", re.I)
+_CHROME = re.compile(r"(?:^|[-_\s])(?:" + "|".join(map(re.escape, _CHROME_WORDS)) + r")(?:$|[-_\s\d])"
+                     r"|(?:^|[-_\s])(?:related|relate|lienquan|sharedaddy|sharing|comment)(?:posts?|news|articles?|items?"
+                     r"|box|list|form|area)", re.I)
 _CONTENT = re.compile(r"content|detail|article|body|entry|post|news|noidung|chitiet|main", re.I)
 
 # Headings that open a box of other stories.
 _OTHER_NEWS = re.compile(
     r"^(?:(?:tin|bài|bài viết|các tin|các bài|tin tức|tin bài|xem thêm|đọc thêm)\s*"
     r"(?:liên quan|khác|cùng|mới|đã đưa|đọc nhiều|xem nhiều|nổi bật)"
-    r"|tham khảo thêm|xem thêm|đọc thêm|có thể bạn quan tâm|bạn có thể quan tâm|những tin mới hơn|những tin cũ hơn)",
+    r"|tham khảo thêm|xem thêm|đọc thêm|có liên quan|có thể bạn quan tâm|video khác|video liên quan|bạn có thể quan tâm|những tin mới hơn|những tin cũ hơn)",
     re.I,
 )
 _SITE_SEPARATORS = re.compile(r"\s+[-|–—:»]\s+")
@@ -120,8 +122,9 @@ def _norm(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text.casefold()).strip()
 
 
-_TITLE_CLASS = re.compile(r"(?:^|[-_\s])(?:title|tieude|tieu-de|tieu_de|headline|heading|tit|news-?title|lbltitle)"
-                          r"(?:$|[-_\s\d])", re.I)
+# Title-named blocks, camelCase too ("ArticleTitle", "NewsTitle", "lblTitle"); not "subtitle".
+_TITLE_CLASS = re.compile(r"(?<!sub)(?:title|tieude|tieu-de|tieu_de|headline)|(?:^|[-_\s])(?:tit|heading)(?:$|[-_\s\d])",
+                          re.I)
 _MIN_TITLE_WORDS = 3
 
 
@@ -251,6 +254,10 @@ def find_main(soup: BeautifulSoup) -> Tag | None:
             score *= 1.25
         if score > best_score:
             best, best_score = node, score
+    if best is not None and best.parent is not None and _LEAD_CLASS.search(_attrs(best)) \
+            and best.parent.name not in ("body", "html"):
+        # A long sapo outscores a short text beside it: the story is the block holding both.
+        best = best.parent
     return best
 
 
@@ -483,8 +490,8 @@ def find_author(page: Page, main: Tag) -> Tag | None:
     return None
 
 
-_AUTHOR_PREFIX = re.compile(r"^(?:tác giả(?: bài viết)?|người viết|bài(?:,| và)? ảnh|tin(?:,| và)? ảnh|by)\s*:?\s*",
-                            re.I)
+_AUTHOR_PREFIX = re.compile(r"^(?:tác giả(?: bài viết)?|người viết|bài(?:,| và)? ảnh|tin(?:,| và)? ảnh|by|"
+                            r"(?:được viết |viết |đăng |gửi )?bởi)\s*:?\s*", re.I)
 
 
 GENERIC = Profile(name="generic", matches=lambda page: True)

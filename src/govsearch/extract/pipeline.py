@@ -236,6 +236,9 @@ def analyse(profile: Profile, page: Page) -> Extraction:
     reason = listing_reason(profile, page)
     if reason:
         return Extraction(page.url, "listing", profile.name, reason=reason)
+    # Metadata in <script> (JSON-LD) and <meta> is read before scripts leave the tree.
+    signals.jsonld_objects(page)
+    signals.meta_map(page)
     strip_noise(page.soup)
     category = breadcrumb_of(page, profile)
     try:
