@@ -456,8 +456,10 @@ def _in_prose(tag: Tag, root: Tag | None) -> bool:
 def find_lead(page: Page, main: Tag) -> Tag | None:
     """A sapo block named as such (class sapo/lead/desc...), outside the main text."""
     for tag in page.soup.find_all(class_=_LEAD_CLASS):
-        if tag.name in ("meta", "a", "img") or in_chrome(tag) or any(p is tag for p in main.parents):
+        if tag.name in ("meta", "a", "img") or tag is main or in_chrome(tag) or any(p is tag for p in main.parents):
             continue
+        if any(p is main for p in tag.parents):
+            continue  # a block inside the text (a "text-with-summary" field) is the text, not its sapo
         if len(clean(tag.get_text(" ")).split()) >= 8 and not looks_like_listing(tag):
             return tag
     return None
@@ -488,6 +490,31 @@ def find_author(page: Page, main: Tag) -> Tag | None:
         if tag.name != "meta" and 2 <= len(text) <= 60 and not is_placeholder_author(text):
             return tag
     return None
+
+
+_LABELLED_AUTHOR = re.compile(r"^(?:tác giả(?: bài viết)?|người viết|bài(?:,| và)? ảnh)\s*:\s*(\S.{0,48})$", re.I)
+
+
+def find_labelled_author(main: Tag) -> tuple[str, Tag | None]:
+    """A "Tác giả: <name>" line printed just outside the text (in the story's block), and its element."""
+    scope = main
+    for _ in range(3):
+        if scope.parent is None or scope.parent.name in ("body", "html", "[document]"):
+            break
+        scope = scope.parent
+    found: list[tuple[int, str, Tag]] = []
+    for tag in scope.find_all(["p", "div", "span", "li", "td", "em", "strong", "b"]):
+        text = clean(tag.get_text(" "))
+        if len(text) > 64 or any(p is main for p in tag.parents):
+            continue
+        m = _LABELLED_AUTHOR.match(text)
+        if m and not is_placeholder_author(m.group(1)) and not in_chrome(tag):
+            found.append((len(text), m.group(1).strip(" -–."), tag))
+    # The smallest element holding the label: its wrapper may add a "Nguồn tin:" line.
+    if not found:
+        return "", None
+    _, name, tag = min(found, key=lambda f: f[0])
+    return name, tag
 
 
 _AUTHOR_PREFIX = re.compile(r"^(?:tác giả(?: bài viết)?|người viết|bài(?:,| và)? ảnh|tin(?:,| và)? ảnh|by|"

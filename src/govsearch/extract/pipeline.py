@@ -115,7 +115,7 @@ class NotArticle(Exception):
 def locate(profile: Profile, page: Page) -> Located:
     """Find every field's element: profile selectors first, generic finders for what they leave open."""
     sources: dict[str, str] = {}
-    who = f"{profile.name} profile"
+    who = f"{profile.name} profile selector"
     body_tag, selector = _first(page, profile.body)
     if body_tag is not None:
         sources["body"] = f"{who} {selector}"
@@ -161,6 +161,9 @@ def locate(profile: Profile, page: Page) -> Located:
             author_tag = generic.find_author(page, body_tag)
             if author_tag is not None:
                 author, rule = author_from(author_tag), "byline block (class or itemprop author)"
+            else:
+                author, author_tag = generic.find_labelled_author(body_tag)
+                rule = "'Tác giả:' line beside the text"
         if author:
             sources["author"] = rule
         else:
@@ -224,7 +227,7 @@ def put_lead_first(lines: list[str], lead_raw: str, outside_captions: list[str],
         return lines, ""
     lead = strip_lead_prefix(lines[index])
     # The lead opens the body whatever the page put above it (a photo caption, usually).
-    return [lead, *lines[:index], *lines[index + 1:]], lead
+    return [lead, *outside_captions, *lines[:index], *lines[index + 1:]], lead
 
 
 FIELDS = ("title", "published", "author", "summary", "body")
