@@ -30,7 +30,7 @@ _CONTENT = re.compile(r"content|detail|article|body|entry|post|news|noidung|chit
 _OTHER_NEWS = re.compile(
     r"^(?:(?:tin|bài|bài viết|các tin|các bài|tin tức|tin bài|xem thêm|đọc thêm)\s*"
     r"(?:liên quan|khác|cùng|mới|đã đưa|đọc nhiều|xem nhiều|nổi bật)"
-    r"|tham khảo thêm|xem thêm|đọc thêm|có liên quan|có thể bạn quan tâm|video khác|video liên quan|bạn có thể quan tâm|những tin mới hơn|những tin cũ hơn)",
+    r"|tham khảo thêm|xem thêm|đọc thêm|có liên quan|có thể bạn quan tâm|video khác|video liên quan|ý kiến bạn đọc|gửi ý kiến|ý kiến của bạn|viết bình luận|bình luận|bạn có thể quan tâm|những tin mới hơn|những tin cũ hơn)",
     re.I,
 )
 _SITE_SEPARATORS = re.compile(r"\s+[-|–—:»]\s+")
@@ -75,7 +75,8 @@ def drop_chrome(root: Tag) -> None:
         # Inline keyword links ("cms-relate") carry words of the sentence around them.
         if tag.name in _INLINE and tag.find_parent("p") is not None:
             continue
-        if is_chrome(tag):
+        if is_chrome(tag) or (tag.name == "form" and len(tag.get_text(" ", strip=True)) < 1500):
+            # A form inside the text is a comment or search box.
             tag.decompose()
     for tag in list(root.find_all(attrs={"type": re.compile(r"related|link", re.I)})):
         if not tag.decomposed and tag.name not in ("input", "a", "link", "script"):
@@ -159,10 +160,26 @@ def headline_candidates(page: Page) -> list[Tag]:
         if tag.name in ("div", "span", "p", "td", "strong", "b") and not _TITLE_CLASS.search(_attrs(tag)):
             continue
         text = clean(tag.get_text(" "))
-        if len(text.split()) < _MIN_TITLE_WORDS or len(text) > 300 or in_chrome(tag):
+        if len(text.split()) < _MIN_TITLE_WORDS or len(text) > 300 or in_chrome(tag) or _is_brand(tag):
             continue
         out.append(tag)
     return out
+
+
+_BRAND = re.compile(r"logo|brand|site-?title|site-?name|sitename|banner|masthead|slogan", re.I)
+
+
+def _is_brand(tag: Tag) -> bool:
+    """True for the site's own name: logo and banner blocks, a page <header> outside the article."""
+    for node in [tag, *list(tag.parents)[:4]]:
+        if node.name in ("body", "html", "[document]"):
+            break
+        if _BRAND.search(_attrs(node)):
+            return True
+        if node.name == "header" and node.find_parent(["article", "main"]) is None \
+                and not _CONTENT.search(_attrs(node)):
+            return True
+    return False
 
 
 def find_title(page: Page, body: Tag | None = None) -> tuple[str, Tag | None, str]:
@@ -413,6 +430,12 @@ def printed_stamps(page: Page, title: Tag | None, main: Tag | None) -> list[tupl
             before = [(t, m) for t, m in candidates if order.get(id(t), -1) < start
                       and any(t is s or any(p is s for p in t.parents) for s in siblings)]
         out += [(t, m, "printed stamp above the headline") for t, m in reversed(before)]
+    if main is not None:
+        # Old portals print "Cập nhật: <date>" under the text: the first stamp after it, in the story's block.
+        block = (_common_block(title, main) if title is not None else None) or main.parent
+        below = [(t, m) for t, m in candidates if order.get(id(t), -1) > end
+                 and block is not None and any(p is block for p in t.parents)]
+        out += [(t, m, "printed stamp below the text") for t, m in below[:1]]
     return out
 
 
@@ -468,7 +491,8 @@ def find_lead(page: Page, main: Tag) -> Tag | None:
 # Bylines that name no writer: the editorial office, an administrator account, the portal itself.
 _PLACEHOLDER_AUTHOR = re.compile(
     r"^(?:ban biên tập|bbt|btv|admin|administrator|quản trị(?: viên)?|quản lý|biên tập viên|người đăng|"
-    r"cổng (?:ttđt|thông tin)|trang (?:ttđt|thông tin)|ban biên tập cổng|tòa soạn|webmaster|editor|"
+    r"cổng (?:ttđt|thông tin)|trang (?:ttđt|thông tin)|ban biên tập cổng|tòa soạn|webmaster|editor|super ?user|"
+    r"người quản trị|system|guest|khách|"
     r"không rõ|đang cập nhật|sưu tầm|theo |nguồn)", re.I)
 
 

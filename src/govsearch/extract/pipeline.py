@@ -230,6 +230,19 @@ def put_lead_first(lines: list[str], lead_raw: str, outside_captions: list[str],
     return [lead, *outside_captions, *lines[:index], *lines[index + 1:]], lead
 
 
+# A meta author naming an organisation is the site, not a writer.
+_ORGANISATION = re.compile(r"\b(?:cổng|báo|tạp chí|sở|ubnd|ban|trung tâm|đài|hội|bộ|văn phòng|tỉnh|thành phố|"
+                           r"huyện|portal|magazine|news|online|vn)\b", re.I)
+
+
+def meta_author(page: Page) -> str:
+    """<meta name=author> / article:author when it names a person (last of the author rules)."""
+    value, _ = signals.meta(page, "author", "article:author", "dc.creator")
+    if not value or len(value) > 48 or generic.is_placeholder_author(value) or _ORGANISATION.search(value):
+        return ""
+    return value
+
+
 FIELDS = ("title", "published", "author", "summary", "body")
 
 
@@ -258,6 +271,10 @@ def analyse(profile: Profile, page: Page) -> Extraction:
     lines, author, from_text = take_byline(lines, found.author)
     if from_text:
         sources["author"] = "byline at the end of the text"
+    if not author:
+        author = meta_author(page)
+        if author:
+            sources["author"] = "meta author"
     lines, lead = put_lead_first(lines, lead_raw, found.outside_captions, captions)
     if lead and "summary" not in sources:
         sources["summary"] = "first paragraph of the text"
