@@ -124,6 +124,9 @@ def locate(profile: Profile, page: Page) -> Located:
         if body_tag is None:
             raise NotArticle("no block of text found")
         if generic.looks_like_listing(body_tag):
+            # Related-news boxes inside a story look like teasers until they are taken out.
+            generic.drop_chrome(body_tag)
+        if generic.looks_like_listing(body_tag):
             raise NotArticle("the densest block is a list of teasers (headline links)", "listing")
         sources["body"] = "content density"
 

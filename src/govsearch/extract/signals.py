@@ -33,6 +33,7 @@ def meta_map(page: Page) -> dict[str, str]:
     if cached is not None:
         return cached
     found: dict[str, str] = {}
+    spelled: dict[str, str] = {}
     for tag in page.soup.find_all("meta"):
         content = tag.get("content")
         if not content:
@@ -40,8 +41,11 @@ def meta_map(page: Page) -> dict[str, str]:
         for attr in ("property", "name", "itemprop"):
             key = tag.get(attr)
             if key:
-                found.setdefault(str(key).strip().lower(), clean(str(content)))
+                name = str(key).strip()
+                found.setdefault(name.lower(), clean(str(content)))
+                spelled.setdefault(name.lower(), name)
     page.__dict__["_meta_map"] = found
+    page.__dict__["_meta_names"] = spelled
     return found
 
 
@@ -51,7 +55,8 @@ def meta(page: Page, *names: str) -> tuple[str, str]:
     for name in names:
         value = found.get(name.lower())
         if value:
-            return value, name
+            # The name as the page spells it ("DC.Date"), for people reading `govsearch extract`.
+            return value, page.__dict__["_meta_names"].get(name.lower(), name)
     return "", ""
 
 
@@ -147,10 +152,10 @@ def microdata(page: Page, prop: str) -> tuple[str, Tag | None]:
 def published_signals(page: Page) -> Iterator[tuple[DateMatch, str, Tag | None]]:
     """Publication stamps from metadata, strongest first: (stamp, signal name, element or None)."""
     for name in PUBLISHED_META:
-        value, _ = meta(page, name)
+        value, spelled = meta(page, name)
         hits = find_datetimes(value) if value else []
         if hits:
-            yield hits[0], f"meta {name}", None
+            yield hits[0], f"meta {spelled}", None
     for key in ("datePublished", "dateCreated"):
         hits = find_datetimes(jsonld_field(page, key))
         if hits:
