@@ -123,10 +123,10 @@ def locate(profile: Profile, page: Page) -> Located:
         body_tag = generic.find_main(page.soup)
         if body_tag is None:
             raise NotArticle("no block of text found")
-        if generic.looks_like_listing(body_tag):
+        if generic.looks_like_listing(body_tag) and not generic.is_teaser(body_tag):
             # Related-news boxes inside a story look like teasers until they are taken out.
             generic.drop_chrome(body_tag)
-        if generic.looks_like_listing(body_tag):
+        if generic.is_teaser(body_tag) or generic.looks_like_listing(body_tag):
             raise NotArticle("the densest block is a list of teasers (headline links)", "listing")
         sources["body"] = "content density"
 
