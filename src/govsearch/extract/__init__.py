@@ -48,8 +48,9 @@ def extract_page(html: str | bytes, url: str, content_type: str | None = None,
     reason = listing_reason(profile, page)
     if reason:
         return Extraction(url, "listing", profile.name, reason=reason)
-    if profile is not GENERIC and not knows_template(profile, page):
-        # A family page in a template the profile does not know: the generic rules take it.
+    if profile is not GENERIC and profile.body and not knows_template(profile, page):
+        # A family page in a template the profile does not know: the generic rules take it. (A profile
+        # that names no article container only adds field selectors: it is applied as it is.)
         result = analyse(GENERIC, page)
         result.profile = f"generic ({profile.name} recognised, its article container absent)"
         return result

@@ -52,7 +52,8 @@ def _check_selectors(selectors: Iterable[str], where: str) -> None:
         try:
             probe.select_one(selector)
         except (SelectorSyntaxError, ValueError, NotImplementedError) as exc:
-            raise ProfileError(f"{where}: bad CSS selector {selector!r}: {exc}") from None
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ProfileError(f"{where}: bad CSS selector {selector!r}: {reason}") from None
 
 
 def _matcher(rules: dict[str, Any], where: str) -> Callable[[Page], bool]:
@@ -132,7 +133,7 @@ def profiles_from_toml(text: str, where: str) -> tuple[Profile, ...]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{where}: {exc}") from None
+        raise ProfileError(f"{where}: {str(exc).splitlines()[0]}") from None
     tables = data.get("profile", [])
     if isinstance(tables, dict):
         tables = [tables]
