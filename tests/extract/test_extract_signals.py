@@ -150,3 +150,22 @@ def test_listing_reason_is_reported() -> None:
     assert "teaser" in result.reason
     paged = extract_page(page(f"<h1>{TITLE}</h1><p>{PROSE}</p>"), "http://huyen.gov.vn/tin-tuc/trang-3.html")
     assert paged.kind == "listing" and "trang-3" in paged.reason
+
+
+def test_a_clock_in_the_top_row_of_a_table_layout_is_not_the_date() -> None:
+    # Old portals lay the whole page out in one table: header clock and story share the block.
+    menu = "".join(f"<a href='/muc-{i}.html'>Mục {i}</a> " for i in range(12))
+    html = ("<html><head><title>Cổng TTĐT</title></head><body><table><tr><td class='top'>"
+            "Chủ nhật, ngày 08 tháng 12 năm 2024 16:02 (GMT +7)</td></tr>"
+            + "".join(f"<tr><td class='mnu'>{menu}</td></tr>" for _ in range(4))
+            + f"<tr><td><h1>{TITLE}</h1><div class='noidung'><p>{PROSE}</p><p>{PROSE2}</p></div></td></tr>"
+            "</table></body></html>")
+    article = extract(html, URL)
+    assert article is not None and article.title == TITLE
+    assert article.published is None
+
+
+def test_a_source_credit_is_not_an_author() -> None:
+    html = page(f"<h1>{TITLE}</h1><div class='noidung'><p>{PROSE}</p><p>{PROSE2}</p><p>Theo Báo Yên Bái</p></div>")
+    article = extract(html, URL)
+    assert article is not None and article.author == ""

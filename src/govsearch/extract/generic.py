@@ -34,7 +34,8 @@ _OTHER_NEWS = re.compile(
     re.I,
 )
 _SITE_SEPARATORS = re.compile(r"\s+[-|–—:»]\s+")
-_STAMP_MAX = 90  # a stamp line is short; a prose sentence mentioning a date is not a stamp
+_STAMP_MAX = 90
+_ABOVE_REACH = 12  # elements between a stamp printed above the headline and the headline  # a stamp line is short; a prose sentence mentioning a date is not a stamp
 
 
 def _attrs(tag: Tag) -> str:
@@ -429,6 +430,8 @@ def printed_stamps(page: Page, title: Tag | None, main: Tag | None) -> list[tupl
             siblings = [s for n in near for s in list(n.find_previous_siblings(limit=4)) if isinstance(s, Tag)]
             before = [(t, m) for t, m in candidates if order.get(id(t), -1) < start
                       and any(t is s or any(p is s for p in t.parents) for s in siblings)]
+        # Only just above it: a clock in a table layout's top row shares the block but sits far away.
+        before = [(t, m) for t, m in before if start - order.get(id(t), -1) <= _ABOVE_REACH]
         out += [(t, m, "printed stamp above the headline") for t, m in reversed(before)]
     if main is not None:
         # Old portals print "Cập nhật: <date>" under the text: the first stamp after it, in the story's block.
