@@ -456,14 +456,16 @@ def _common_block(title: Tag, main: Tag | None) -> Tag | None:
 def find_date(page: Page, title: Tag | None, main: Tag | None) -> tuple[DateMatch | None, Tag | None, str]:
     """The publication stamp, its element and the rule: metadata first, else the printed stamp nearest
     the headline; a date-only value takes its time from a printed stamp of the same day."""
-    printed = printed_stamps(page, title, main)
     for match, source, tag in signals.published_signals(page):
         if not match.has_time:
+            # Printed stamps are the costly part (every text node is read): only when metadata falls short.
+            printed = printed_stamps(page, title, main)
             same_day = next(((t, m) for t, m, _ in printed if m.has_time and m.value.date() == match.value.date()),
                             None)
             if same_day is not None:
                 return same_day[1], same_day[0], f"{source}, time from the printed stamp"
         return match, tag, source
+    printed = printed_stamps(page, title, main)
     if printed:
         tag, match, source = printed[0]
         if tag.name == "time" and tag.get("datetime"):

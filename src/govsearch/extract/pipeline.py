@@ -156,14 +156,15 @@ def locate(profile: Profile, page: Page) -> Located:
         author = author_from(author_tag)
         sources["author"] = f"{who} {selector}"
     if not author or generic.is_placeholder_author(author):
-        author, author_tag, rule = "", None, ""
-        named = signals.jsonld_author(page)
-        if named and not generic.is_placeholder_author(named):
-            author, rule = named, "JSON-LD author"
+        # The byline as printed first: JSON-LD joins several writers its own way ("A, B" for "A - B").
+        author, rule = "", ""
+        author_tag = generic.find_author(page, body_tag)
+        if author_tag is not None:
+            author, rule = author_from(author_tag), "byline block (class or itemprop author)"
         else:
-            author_tag = generic.find_author(page, body_tag)
-            if author_tag is not None:
-                author, rule = author_from(author_tag), "byline block (class or itemprop author)"
+            named = signals.jsonld_author(page)
+            if named and not generic.is_placeholder_author(named):
+                author, rule = named, "JSON-LD author"
             else:
                 author, author_tag = generic.find_labelled_author(body_tag)
                 rule = "'Tác giả:' line beside the text"

@@ -20,7 +20,8 @@ from .profile import Page, Profile
 BUILTIN = Path(__file__).with_name("profiles") / "builtin.toml"
 
 _SELECTOR_KEYS = ("title", "date", "author", "lead", "body", "breadcrumb", "captions", "drop", "listing_items")
-_MATCH_KEYS = ("generator", "hosts", "url", "classes", "ids", "id_prefixes", "scripts", "selectors")
+_MATCH_KEYS = ("generator", "hosts", "url", "classes", "ids", "id_prefixes", "scripts", "links", "attributes",
+               "selectors")
 _KNOWN = {"name", "match", "not_article_url", "url_rewrite", *_SELECTOR_KEYS}
 
 
@@ -67,6 +68,13 @@ def _matcher(rules: dict[str, Any], where: str) -> Callable[[Page], bool]:
     ids = _strings(rules, "ids", where)
     id_prefixes = _strings(rules, "id_prefixes", where)
     scripts = _strings(rules, "scripts", where)
+    links = _strings(rules, "links", where)
+    attributes = []
+    for spec in _strings(rules, "attributes", where):
+        name, _, value = spec.partition("=")
+        if not name:
+            raise ProfileError(f"{where}: attributes entries are 'name' or 'name=value', got {spec!r}")
+        attributes.append({name: value or True})
     selectors = _strings(rules, "selectors", where)
     _check_selectors(selectors, where)
 
@@ -83,6 +91,11 @@ def _matcher(rules: dict[str, Any], where: str) -> Callable[[Page], bool]:
             return True
         if scripts and any(s in page.scripts for s in scripts):
             return True
+        if links and any(any(x in str(link.get("href", "")) for x in links) for link in page.soup.find_all("link")):
+            return True
+        if any(page.soup.find(attrs=a) is not None for a in attributes):
+            return True
+        # CSS walks the whole tree in Python: the costliest rule, so the last.
         return any(page.soup.select_one(s) is not None for s in selectors)
 
     return matches
