@@ -106,3 +106,15 @@ def test_a_bad_profile_in_a_portal_file_is_a_portal_error(tmp_path: Path) -> Non
     missing.write_text('profiles = ["nowhere.toml"]\n' + SEED.split("[profile]")[0], encoding="utf-8")
     with pytest.raises(PortalError, match="cannot read profiles file"):
         load_portal(missing)
+
+
+def test_an_extractor_with_portal_profiles_survives_pickling_for_worker_processes(tmp_path: Path) -> None:
+    import pickle
+
+    seed = tmp_path / "99-congthu.toml"
+    seed.write_text(SEED, encoding="utf-8")
+    extractor = Extractor(load_portal(seed).profiles)
+    clone = pickle.loads(pickle.dumps(extractor))
+    url = "https://congthu.gov.vn/tin/bai-1.html"
+    assert [p.name for p in clone.profiles] == ["congthu"]
+    assert clone(CUSTOM_PAGE, url) == extractor(CUSTOM_PAGE, url)

@@ -74,6 +74,19 @@ class Extractor:
     def __call__(self, html: str | bytes, url: str, content_type: str | None = None) -> Article | None:
         return extract(html, url, content_type, self.profiles)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Profiles hold compiled matchers; a worker process rebuilds them from the tables they came from.
+        tables = []
+        for profile in self.profiles:
+            if profile.source is None:
+                raise TypeError(f"profile {profile.name!r} was not built from data and cannot be pickled")
+            tables.append(profile.source)
+        return (_extractor_from_tables, (tuple(tables),))
+
+
+def _extractor_from_tables(tables: tuple[tuple[dict, str], ...]) -> Extractor:
+    return Extractor([profile_from_dict(data, where) for data, where in tables])
+
 
 def is_article(html: str | bytes, url: str, content_type: str | None = None) -> bool:
     """True when extract would return an Article."""

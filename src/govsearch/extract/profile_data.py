@@ -138,7 +138,8 @@ def profile_from_dict(data: dict[str, Any], where: str = "profile") -> Profile:
     if "url_rewrite" in data:
         kwargs["fix_url"] = _rewriter(data["url_rewrite"], where)
     return Profile(name=name, matches=_matcher(match, where),
-                   not_article_url=_regex(not_article, where) if not_article else None, **kwargs)
+                   not_article_url=_regex(not_article, where) if not_article else None,
+                   source=(data, where.rsplit(" [", 1)[0]), **kwargs)
 
 
 def profiles_from_toml(text: str, where: str) -> tuple[Profile, ...]:
