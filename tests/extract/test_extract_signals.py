@@ -169,3 +169,11 @@ def test_a_source_credit_is_not_an_author() -> None:
     html = page(f"<h1>{TITLE}</h1><div class='noidung'><p>{PROSE}</p><p>{PROSE2}</p><p>Theo Báo Yên Bái</p></div>")
     article = extract(html, URL)
     assert article is not None and article.author == ""
+
+
+def test_a_section_heading_that_the_title_tag_repeats_is_not_the_headline() -> None:
+    html = ("<html><head><title>Tin tức - Sự kiện</title></head><body><div class='menu'><a href='/'>Trang chủ</a> "
+            "<a href='/tin-tuc'>Tin tức - Sự kiện</a></div><div class='main'><h1>Tin tức - Sự kiện</h1>"
+            f"<h3>{TITLE}</h3><div class='noidung'><p>{PROSE}</p><p>{PROSE2}</p></div></div></body></html>")
+    article = extract(html, URL)
+    assert article is not None and article.title == TITLE

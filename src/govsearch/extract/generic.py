@@ -149,6 +149,15 @@ def _title_refs(page: Page) -> list[tuple[str, str]]:
     return refs
 
 
+def _link_texts(page: Page) -> frozenset[str]:
+    """Normalised texts of the page's links (menus, breadcrumbs), once per page."""
+    cached = page.__dict__.get("_link_texts")
+    if cached is None:
+        cached = frozenset(_norm(a.get_text(" ")) for a in page.soup.find_all("a"))
+        page.__dict__["_link_texts"] = cached
+    return cached
+
+
 def _agrees(text: str, ref: str) -> bool:
     # A <title> adds the site name; an og:title may be cut short with an ellipsis.
     return text == ref or (len(text) >= 12 and (text in ref or (len(ref) >= 24 and text.startswith(ref))))
@@ -199,6 +208,8 @@ def find_title(page: Page, body: Tag | None = None) -> tuple[str, Tag | None, st
         agreeing = [sig for ref, sig in refs if _agrees(_norm(text), ref)]
         if not agreeing:
             continue
+        if agreeing == ["<title>"] and _norm(text) in _link_texts(page):
+            continue  # a section heading ("Tin tức - Sự kiện") that the section's <title> repeats
         key = (len(agreeing), rank.get(tag.name or "", 1), -i)
         if best is None or key > best[0]:
             best = (key, text, tag, f"{tag.name} agreeing with {', '.join(agreeing)}")
