@@ -1,22 +1,31 @@
-"""Extraction benchmark over the fixture portals: speed and accuracy, ours beside trafilatura.
+"""Extraction benchmark: accuracy per CMS family and speed, ours beside trafilatura, on the regression set
+(the fixture portals, fetched over HTTP) and, separately, on any directory of blind templates.
 
-Run: python bench/extract_bench.py [--runs 7]
-Columns: title exact %, date exact % (to the minute, +07:00), day exact %, body token F1 (bag of words
-against the ground-truth text), listings rejected % (listing/tag/search pages that gave no article), and
-pages/s on one core (median of several runs over every fixture page). "ours (generic only)" forces the
-fallback on every page, which is the number that decides whether trafilatura would help the fallback.
-trafilatura is measured only if installed (it is not a dependency of govsearch).
+Run: python bench/extract_bench.py [--runs 5] [--blind DIR ...] [--libraries]
+
+A blind directory holds HTML files and truth.json: a list of pages (or {"pages": [...]}) with, per page,
+file (relative to the directory), url, kind ("article" or "listing"), title, published (ISO 8601 with
+offset, or null), author (or null), body (the article text), and optionally family (else the file's
+first directory, else the directory's name).
+
+Per family: title / date / author exact (%; an expected null date or author must come back empty), body
+token F1 (bag of words against the truth text), listings rejected (%), related-news leaks (bodies that
+contain another page's headline of the same family, or a "Tham khảo thêm"-style box heading), and
+pages/s on one core (median of --runs passes over every page). "ours (generic only)" forces the
+fallback rules on every page. trafilatura is measured when installed (it is not a dependency).
+--libraries also measures extruct (JSON-LD / OpenGraph) and htmldate (dates) against our own readers.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import statistics
 import sys
 import time
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,59 +36,80 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from govsearch.extract import extract  # noqa: E402
 from govsearch.extract.generic import GENERIC  # noqa: E402
-from govsearch.extract.html import parse  # noqa: E402
-from govsearch.extract.pipeline import declines, run  # noqa: E402
+from govsearch.extract.html import decode_html, parse  # noqa: E402
+from govsearch.extract.pipeline import analyse  # noqa: E402
 from govsearch.extract.profile import Page  # noqa: E402
-from tests.fixtures.portals.server import PORTALS, fetch, load_truth, start_portal  # noqa: E402
 
 _WORD = re.compile(r"\w+")
+_BOX_HEADINGS = ("Tham khảo thêm", "Tin liên quan", "Tin cùng chuyên mục", "Các tin khác", "Xem thêm",
+                 "Tin khác", "Bài viết liên quan", "Video khác")
 
 
 @dataclass
 class Sample:
+    family: str
     url: str
     data: bytes
     content_type: str
-    truth: dict | None  # None for pages that are not articles
+    truth: dict | None  # None for pages that are not articles: title, published, author, body
 
 
 @dataclass
 class Result:
     title: str
     published: datetime | None
+    author: str
     body: str
 
 
 Extractor = Callable[[Sample], Result | None]
 
 
-def load_samples() -> list[Sample]:
-    """Fetch every fixture page once over HTTP, as a crawler would get it."""
-    truth = load_truth()
+def load_regression() -> list[Sample]:
+    """Every fixture portal page once over HTTP, as a crawler would get it."""
+    from tests.fixtures.portals.server import PORTALS, fetch, load_truth, start_portal
+
     samples = []
-    for family, t in truth.items():
+    for family, t in load_truth().items():
         site = start_portal(PORTALS / family)
         try:
             pages = [(p, t["articles"][p]) for p in t["articles"]] + [(p, None) for p in t["non_articles"]]
-            for path, expected in pages:
+            for path, facts in pages:
                 _, data, headers = fetch(site.base + path)
-                samples.append(Sample("http://portal.test" + path, data, headers.get("Content-Type", ""), expected))
+                truth = None if facts is None else {"title": facts["title"], "published": facts["published"],
+                                                    "author": facts["author"] or None, "body": facts["body_text"]}
+                samples.append(Sample(family, "http://portal.test" + path, data, headers.get("Content-Type", ""),
+                                      truth))
         finally:
             site.stop()
     return samples
 
 
+def load_blind(directory: Path) -> list[Sample]:
+    """A directory of HTML files and truth.json, as described in this module's docstring."""
+    raw = json.loads((directory / "truth.json").read_text("utf-8"))
+    pages = raw["pages"] if isinstance(raw, dict) else raw
+    samples = []
+    for page in pages:
+        file = Path(page["file"])
+        family = page.get("family") or (file.parts[0] if len(file.parts) > 1 else directory.name)
+        truth = None
+        if page.get("kind", "article") == "article":
+            truth = {"title": page.get("title") or "", "published": page.get("published"),
+                     "author": page.get("author") or None, "body": page.get("body") or ""}
+        samples.append(Sample(family, page["url"], (directory / file).read_bytes(), page.get("content_type", ""),
+                              truth))
+    return samples
+
+
 def ours(sample: Sample) -> Result | None:
-    article = extract(sample.data, sample.url, sample.content_type)
-    return None if article is None else Result(article.title, article.published, article.body)
+    article = extract(sample.data, sample.url, sample.content_type or None)
+    return None if article is None else Result(article.title, article.published, article.author, article.body)
 
 
 def ours_generic(sample: Sample) -> Result | None:
-    page = Page(parse(sample.data, sample.content_type), sample.url)
-    if declines(GENERIC, page):
-        return None
-    article = run(GENERIC, page)
-    return None if article is None else Result(article.title, article.published, article.body)
+    article = analyse(GENERIC, Page(parse(sample.data, sample.content_type or None), sample.url)).article
+    return None if article is None else Result(article.title, article.published, article.author, article.body)
 
 
 def trafilatura_extractor() -> Extractor | None:
@@ -87,11 +117,10 @@ def trafilatura_extractor() -> Extractor | None:
         import trafilatura
     except ImportError:
         return None
-    from govsearch.extract.html import decode_html
 
     def extract_with_trafilatura(sample: Sample) -> Result | None:
         # Same decoded text as ours, so only the extraction is compared.
-        text = decode_html(sample.data, sample.content_type)
+        text = decode_html(sample.data, sample.content_type or None)
         doc = trafilatura.bare_extraction(text, url=sample.url, with_metadata=True, include_comments=False,
                                           date_extraction_params={"extensive_search": True,
                                                                   "outputformat": "%Y-%m-%dT%H:%M:%S"})
@@ -104,7 +133,7 @@ def trafilatura_extractor() -> Extractor | None:
                 published = datetime.fromisoformat(get("date"))
             except ValueError:
                 published = None
-        return Result(get("title") or "", published, get("text") or "")
+        return Result(get("title") or "", published, get("author") or "", get("text") or "")
 
     return extract_with_trafilatura
 
@@ -122,28 +151,58 @@ def f1(got: str, want: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def score(extractor: Extractor, samples: list[Sample]) -> dict[str, float]:
-    articles = [s for s in samples if s.truth is not None]
-    others = [s for s in samples if s.truth is None]
-    title = date = day = 0
-    f1s = []
-    for sample in articles:
-        result = extractor(sample)
-        want = datetime.fromisoformat(sample.truth["published"])  # type: ignore[index]
-        if result is None:
-            f1s.append(0.0)
-            continue
-        title += result.title == sample.truth["title"]  # type: ignore[index]
-        got = result.published
-        if got is not None and got.tzinfo is None:
-            got = got.replace(tzinfo=want.tzinfo)
-        date += got == want
-        day += got is not None and got.date() == want.date()
-        f1s.append(f1(result.body, sample.truth["body_text"]))  # type: ignore[index]
-    rejected = sum(extractor(s) is None for s in others)
-    n = len(articles)
-    return {"title": 100 * title / n, "date": 100 * date / n, "day": 100 * day / n,
-            "f1": statistics.mean(f1s), "rejected": 100 * rejected / max(1, len(others))}
+def same_time(got: datetime | None, want: str | None) -> bool:
+    if want is None:
+        return got is None
+    if got is None:
+        return False
+    expected = datetime.fromisoformat(want)
+    if got.tzinfo is None:  # trafilatura gives naive local times
+        got = got.replace(tzinfo=expected.tzinfo)
+    return got == expected
+
+
+def score(extractor: Extractor, samples: list[Sample]) -> dict[str, dict[str, float]]:
+    """Per family (and "all"): title, date, author %, body F1, rejected %, leaks (count)."""
+    by_family: dict[str, list[Sample]] = defaultdict(list)
+    for s in samples:
+        by_family[s.family].append(s)
+    table: dict[str, dict[str, float]] = {}
+    totals: dict[str, list[float]] = defaultdict(list)
+    for family, group in by_family.items():
+        articles = [s for s in group if s.truth is not None]
+        others = [s for s in group if s.truth is None]
+        titles = [s.truth["title"] for s in articles]  # type: ignore[index]
+        row: dict[str, list[float]] = defaultdict(list)
+        for sample in articles:
+            truth = sample.truth
+            assert truth is not None
+            result = extractor(sample)
+            if result is None:
+                for key in ("title", "date", "author", "f1"):
+                    row[key].append(0.0)
+                continue
+            row["title"].append(100.0 * (result.title == truth["title"]))
+            row["date"].append(100.0 * same_time(result.published, truth["published"]))
+            row["author"].append(100.0 * ((result.author or None) == truth["author"]))
+            row["f1"].append(f1(result.body, truth["body"]))
+            leaked = any(t != truth["title"] and t in result.body for t in titles) or any(
+                h in result.body and h not in truth["body"] for h in _BOX_HEADINGS)
+            row["leaks"].append(float(leaked))
+        for sample in others:
+            row["rejected"].append(100.0 * (extractor(sample) is None))
+        cells = {k: statistics.mean(v) for k, v in row.items() if v}
+        cells["leaks"] = sum(row["leaks"])
+        cells["n"], cells["listings"] = len(articles), len(others)
+        table[family] = cells
+        for k, v in row.items():
+            totals[k].extend(v)
+    all_cells = {k: statistics.mean(v) for k, v in totals.items() if v}
+    all_cells["leaks"] = sum(totals["leaks"])
+    all_cells["n"] = sum(c["n"] for c in table.values())
+    all_cells["listings"] = sum(c["listings"] for c in table.values())
+    table["all"] = all_cells
+    return table
 
 
 def speed(extractor: Extractor, samples: list[Sample], runs: int) -> float:
@@ -156,69 +215,106 @@ def speed(extractor: Extractor, samples: list[Sample], runs: int) -> float:
     return statistics.median(rates)
 
 
-def load_shared_pages() -> list[Sample]:
-    """The complete real article pages in shared/pages (title and stamp read by hand), if present."""
-    index = ROOT.parent / "shared" / "pages" / "index.tsv"
-    if not index.exists():
-        return []
-    import csv
+def _cell(cells: dict[str, float], key: str, fmt: str) -> str:
+    return format(cells[key], fmt) if key in cells else "-"
 
-    samples = []
-    with open(index, encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f, delimiter="\t"):
-            if not (row["file"].startswith("html/") and row["complete"].startswith("yes")):
-                continue
-            stamp = row["date"].split("datetime=")[1].rstrip(")")
-            published = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S%z").isoformat()
-            truth = {"title": row["title"], "published": published, "body_text": row["first_sentence"]}
-            samples.append(Sample(row["url"], (index.parent / row["file"]).read_bytes(), "", truth))
-    return samples
+
+def print_set(name: str, samples: list[Sample], systems: list[tuple[str, Extractor]], runs: int) -> None:
+    n_articles = sum(s.truth is not None for s in samples)
+    print(f"\n## {name}: {len(samples)} pages ({n_articles} articles, {len(samples) - n_articles} listings/traps)\n")
+    for system, extractor in systems:
+        table = score(extractor, samples)
+        rate = speed(extractor, samples, runs)
+        print(f"### {system} ({rate:.0f} pages/s on one core)\n")
+        print("| family | articles | title % | date % | author % | body F1 | listings rejected % | leaks |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for family in [*sorted(f for f in table if f != "all"), "all"]:
+            c = table[family]
+            print(f"| {family} | {c['n']:.0f} | {_cell(c, 'title', '.1f')} | {_cell(c, 'date', '.1f')} | "
+                  f"{_cell(c, 'author', '.1f')} | {_cell(c, 'f1', '.3f')} | {_cell(c, 'rejected', '.1f')} | "
+                  f"{c['leaks']:.0f} |")
+        print()
+
+
+def libraries(samples: list[Sample]) -> None:
+    """extruct against our JSON-LD/OpenGraph reader, htmldate against our date cascade, on article pages."""
+    from govsearch.extract import signals
+
+    articles = [s for s in samples if s.truth is not None]
+    print("\n## libraries against our own readers (article pages of the regression set)\n")
+    try:
+        import extruct
+    except ImportError:
+        print("extruct not installed: skipped")
+    else:
+        agree = total = 0
+        t_ours = t_lib = 0.0
+        for s in articles:
+            html = decode_html(s.data, s.content_type or None)
+            page = Page(parse(html), s.url)
+            t0 = time.perf_counter()
+            mine = (signals.jsonld_field(page, "headline"), signals.jsonld_field(page, "datePublished"),
+                    signals.meta(page, "og:title")[0])
+            t1 = time.perf_counter()
+            data = extruct.extract(html, base_url=s.url, syntaxes=["json-ld", "opengraph"], uniform=True)
+            t2 = time.perf_counter()
+            t_ours, t_lib = t_ours + t1 - t0, t_lib + t2 - t1
+            objs = [o for o in data.get("json-ld", []) for o in ([o] + list(o.get("@graph", [])))]
+            arts = [o for o in objs if "article" in str(o.get("@type", "")).lower()] or objs
+            lib_headline = str(arts[0].get("headline", "")) if arts else ""
+            lib_date = str(arts[0].get("datePublished", "")) if arts else ""
+            og = data.get("opengraph", [])
+            lib_og = str(og[0].get("og:title", "")) if og else ""
+            total += 1
+            agree += (mine[0], mine[1], mine[2]) == (lib_headline.strip(), lib_date.strip(), lib_og.strip())
+        print(f"extruct: same JSON-LD headline, datePublished and og:title as ours on {agree}/{total} pages; "
+              f"extruct {1000 * t_lib / total:.2f} ms/page (it parses the page again), "
+              f"ours {1000 * t_ours / total:.2f} ms/page on the tree extraction has already built")
+    try:
+        import htmldate
+    except ImportError:
+        print("htmldate not installed: skipped")
+        return
+    dated = [s for s in articles if s.truth["published"]]  # type: ignore[index]
+    minute = day = mine_minute = mine_day = 0
+    for s in dated:
+        want = datetime.fromisoformat(s.truth["published"])  # type: ignore[index]
+        html = decode_html(s.data, s.content_type or None)
+        found = htmldate.find_date(html, url=s.url, outputformat="%Y-%m-%dT%H:%M:%S", extensive_search=True,
+                                   original_date=True)
+        got = datetime.fromisoformat(found).replace(tzinfo=want.tzinfo) if found else None
+        minute += got is not None and got.replace(second=0) == want.replace(second=0)
+        day += got is not None and got.date() == want.date()
+        result = ours(s)
+        mine = result.published if result else None
+        mine_minute += mine is not None and mine.replace(second=0) == want.replace(second=0)
+        mine_day += mine is not None and mine.date() == want.date()
+    n = len(dated)
+    print(f"htmldate: day right on {day}/{n}, day and minute right on {minute}/{n}; "
+          f"ours: day {mine_day}/{n}, minute {mine_minute}/{n}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7, help="timed passes over all pages (median reported)")
+    parser.add_argument("--runs", type=int, default=5, help="timed passes over all pages (median reported)")
+    parser.add_argument("--blind", type=Path, action="append", default=[],
+                        help="a directory of HTML files with truth.json (repeatable)")
+    parser.add_argument("--no-regression", action="store_true", help="score only the --blind sets")
+    parser.add_argument("--libraries", action="store_true", help="also measure extruct and htmldate")
     args = parser.parse_args()
-    samples = load_samples()
-    n_articles = sum(s.truth is not None for s in samples)
-    print(f"{len(samples)} fixture pages ({n_articles} articles, {len(samples) - n_articles} listings/traps), "
-          f"{args.runs} timed runs, one core\n")
     systems: list[tuple[str, Extractor]] = [("govsearch.extract", ours), ("ours (generic only)", ours_generic)]
     traf = trafilatura_extractor()
     if traf is None:
-        print("trafilatura not installed: skipped (pip install trafilatura to compare)\n")
+        print("trafilatura not installed: skipped (pip install trafilatura to compare)")
     else:
         systems.append(("trafilatura", traf))
-    header = f"{'system':<22}{'title %':>9}{'date %':>9}{'day %':>8}{'body F1':>9}{'rejected %':>12}{'pages/s':>10}"
-    print(header)
-    print("-" * len(header))
-    for name, extractor in systems:
-        s = score(extractor, samples)
-        rate = speed(extractor, samples, args.runs)
-        print(f"{name:<22}{s['title']:>9.1f}{s['date']:>9.1f}{s['day']:>8.1f}{s['f1']:>9.3f}"
-              f"{s['rejected']:>12.1f}{rate:>10.1f}")
-    real = load_shared_pages()
-    if real:
-        # Only the first sentence is known for these, so the text score is its recall, not F1.
-        print(f"\nreal pages from shared/pages ({len(real)} complete newspaper articles, hand-read title and stamp)")
-        print(f"{'system':<22}{'title %':>9}{'date %':>9}{'day %':>8}{'lead found %':>14}")
-        for name, extractor in systems:
-            title = date = day = found = 0
-            for sample in real:
-                result = extractor(sample)
-                if result is None:
-                    continue
-                want = datetime.fromisoformat(sample.truth["published"])  # type: ignore[index]
-                got = result.published
-                if got is not None and got.tzinfo is None:
-                    got = got.replace(tzinfo=want.tzinfo)
-                title += result.title == sample.truth["title"]  # type: ignore[index]
-                date += got == want
-                day += got is not None and got.date() == want.date()
-                found += " ".join(sample.truth["body_text"].split()) in " ".join(result.body.split())  # type: ignore[index]
-            n = len(real)
-            print(f"{name:<22}{100 * title / n:>9.1f}{100 * date / n:>9.1f}{100 * day / n:>8.1f}"
-                  f"{100 * found / n:>14.1f}")
+    regression = [] if args.no_regression else load_regression()
+    if regression:
+        print_set("regression set (fixture portals)", regression, systems, args.runs)
+    for directory in args.blind:
+        print_set(f"blind set {directory}", load_blind(directory), systems, args.runs)
+    if args.libraries and regression:
+        libraries(regression)
 
 
 if __name__ == "__main__":

@@ -357,6 +357,92 @@ def serve(
     uvicorn.run(create_app(index_dir), host=host, port=port, log_level="warning")
 
 
+# --- extract (one page: what extraction finds and which rule found it) ----
+
+_EXTRACT_FIELDS = ("title", "published", "author", "summary", "category", "body")
+
+
+def _read_page(source: str, url: str | None) -> tuple[bytes, str, str | None]:
+    """(page bytes, the page's URL, Content-Type or None) from a file path or an http(s) URL."""
+    if source.startswith(("http://", "https://")):
+        import httpx
+
+        from .crawl.fetch import DEFAULT_USER_AGENT
+
+        try:
+            response = httpx.get(source, follow_redirects=True, timeout=20,
+                                 headers={"User-Agent": DEFAULT_USER_AGENT})
+        except httpx.HTTPError as e:
+            raise fail(f"cannot fetch {source}: {e or type(e).__name__}", EXIT_FILE) from None
+        if response.status_code >= 400:
+            raise fail(f"cannot fetch {source}: HTTP {response.status_code}", EXIT_FILE)
+        return response.content, url or str(response.url), response.headers.get("Content-Type")
+    path = Path(source)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise fail(f"cannot read {source}: {e.strerror or e}", EXIT_FILE) from None
+    return data, url or path.resolve().as_uri(), None
+
+
+@app.command("extract")
+def extract_command(
+    source: Annotated[str, typer.Argument(help="An HTML file, or an http(s) URL to fetch.", show_default=False)],
+    url: Annotated[Optional[str], typer.Option(
+        "--url", help="The page's address when SOURCE is a file (URL rules and the canonical URL use it).")] = None,
+    profiles: Annotated[Optional[Path], typer.Option(
+        "--profiles", help="A crawl_seeds/*.toml or profiles file whose profiles are tried first.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """What extraction finds on one page and which rule found each field, or why it is not an article."""
+    from .extract import ProfileError, extract_page, load_profiles
+
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise fail(f"--url {url!r} is not an http(s) URL", EXIT_USAGE)
+    own: tuple = ()
+    if profiles is not None:
+        from .crawl.portals import PortalError, load_portal
+
+        try:
+            text = profiles.read_text(encoding="utf-8")
+        except OSError as e:
+            raise fail(f"cannot read {profiles}: {e.strerror or e}", EXIT_FILE) from None
+        try:
+            # A portal file names its profiles; a profiles file is one.
+            own = load_portal(profiles).profiles if "seeds" in text else load_profiles(profiles)
+        except (ProfileError, PortalError) as e:
+            raise fail(str(e), EXIT_USAGE) from None
+    data, page_url, content_type = _read_page(source, url)
+    result = extract_page(data, page_url, content_type, own)
+    if json_:
+        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    out.print(f"page     {escape(result.url)}")
+    out.print(f"profile  {escape(result.profile)}")
+    out.print(f"kind     {result.kind}")
+    if result.article is None:
+        out.print(f"why      {escape(result.reason)}")
+        return
+    article = result.article
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("field")
+    table.add_column("value", overflow="fold", max_width=70)
+    table.add_column("found by", overflow="fold")
+    for name in _EXTRACT_FIELDS:
+        value = getattr(article, name)
+        if name == "published":
+            shown = value.isoformat() if value else ""
+        elif name == "body":
+            lines = value.split("\n")
+            shown = f"{len(value)} characters, {len(lines)} paragraphs: {lines[0][:80]}"
+        else:
+            shown = value if len(value) <= 160 else value[:157] + "..."
+        table.add_row(name, escape(shown) or "[dim](none)[/dim]", escape(result.sources.get(name, "")))
+    out.print(table)
+    if result.missing:
+        out.print(f"missing  {', '.join(result.missing)}")
+
+
 def main() -> None:
     try:
         app()

@@ -16,6 +16,16 @@ One TOML file per portal lives in `crawl_seeds/`. A file looks like::
     per_host = 1        # connections to one host at a time
     delay = 2.0         # seconds between requests to one host (Crawl-delay may raise it)
     max_pages = 20000   # per-host page cap, a backstop against traps
+
+    profiles = ["profiles/my-cms.toml"]   # files of [[profile]] tables, relative to this file
+    [profile]                             # or one profile inline (keys as in extract/profiles/builtin.toml)
+    name = "my-cms"
+    title = [".news-title"]
+    [profile.match]
+    hosts = ["example.gov.vn"]
+
+A portal's profiles are tried before the built-in families when its pages are extracted
+(`govsearch.extract.Extractor(portal.profiles)`).
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .urls import canonicalize
@@ -51,6 +62,8 @@ class Portal:
     delay: float | None = None
     max_pages: int | None = None
     source_file: str = ""
+    # Extraction profiles (govsearch.extract Profile objects) this portal's pages are read with first.
+    profiles: tuple[Any, ...] = ()
     _compiled: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -162,7 +175,29 @@ def load_portal(path: str | Path) -> Portal:
         delay=_opt_float(polite.get("delay"), where),
         max_pages=_opt_int(polite.get("max_pages"), where),
         source_file=where,
+        profiles=_profiles(data, path),
     )
+
+
+def _profiles(data: dict[str, object], path: Path) -> tuple[Any, ...]:
+    """The portal's own extraction profiles: files it names, then an inline [profile] table."""
+    files = _strings(data, "profiles", str(path))
+    inline = data.get("profile")
+    if not files and inline is None:
+        return ()
+    # Imported here: crawling a portal without profiles does not need the extractor.
+    from ..extract.profile_data import ProfileError, load_profiles, profile_from_dict
+
+    found: list[Any] = []
+    try:
+        for name in files:
+            found.extend(load_profiles(path.parent / name))
+        if inline is not None:
+            tables = inline if isinstance(inline, list) else [inline]
+            found.extend(profile_from_dict(t, str(path)) for t in tables)  # type: ignore[arg-type]
+    except ProfileError as exc:
+        raise PortalError(str(exc)) from None
+    return tuple(found)
 
 
 def _opt_int(v: object, where: str) -> int | None:

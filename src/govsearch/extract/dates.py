@@ -16,7 +16,7 @@ _SEP = r"[\s,|\-–—/·•]*"
 _TIME = r"(?P<{p}h>\d{{1,2}})\s*(?::|h|giờ)\s*(?P<{p}m>\d{{2}})(?:\s*(?::|phút)\s*(?P<{p}s>\d{{2}}))?(?!\d)"
 
 _ISO = re.compile(
-    r"(?<!\d)(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})"
+    r"(?<![\d/.\-])(?P<y>\d{4})(?P<sep>[-/])(?P<mo>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
     r"(?:[T ](?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
     r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?(?!\d)"
 )
@@ -25,9 +25,14 @@ _LONG = re.compile(
     r"(?:ngày\s+)?(?<!\d)(?P<d>\d{1,2})\s+tháng\s+(?P<mo>\d{1,2})\s*(?:,\s*|\s+năm\s+|\s+)(?P<y>\d{4})(?!\d)",
     re.IGNORECASE,
 )
-_TIME_AFTER = re.compile(_SEP + r"(?:lúc\s*)?" + _TIME.format(p="a") + r"(?:\s*\((?:GMT|UTC)\s*[+]\s*7(?::?00)?\))?",
-                         re.IGNORECASE)
-_TIME_BEFORE = re.compile(_TIME.format(p="b") + r"(?:\s*(?:sáng|chiều|tối))?" + _SEP + r"(?:ngày\s*)?$", re.IGNORECASE)
+# SharePoint and ASP.NET print 12-hour clocks: "3:05 CH" (chiều, p.m.), "9:40 SA" (sáng, a.m.), "PM".
+_MERIDIEM = r"(?:\s*(?P<{p}ampm>SA|CH|AM|PM|A\.M\.|P\.M\.)(?![\w]))?"
+_WEEKDAY = r"(?:(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s*nhật|cn|t[2-7])[\s,\-–]*)?"
+_TIME_AFTER = re.compile(_SEP + r"(?:lúc\s*)?" + _TIME.format(p="a") + _MERIDIEM.format(p="a")
+                         + r"(?:\s*\((?:GMT|UTC)\s*[+]\s*7(?::?00)?\))?", re.IGNORECASE)
+_TIME_BEFORE = re.compile(_TIME.format(p="b") + _MERIDIEM.format(p="b") + r"(?:\s*(?:sáng|chiều|tối))?" + _SEP
+                          + _WEEKDAY + r"(?:ngày\s*)?$", re.IGNORECASE)
+_BEFORE_WINDOW = 36
 
 # Portal headers print today's date: a clock, never the publication date.
 _CLOCK = re.compile(r"\bhôm\s+nay\b|\btoday\b", re.IGNORECASE)
@@ -81,17 +86,29 @@ def _iso_matches(text: str) -> list[DateMatch]:
     return found
 
 
+def _twelve_hour(h: str, ampm: str | None) -> str:
+    if not ampm:
+        return h
+    hour = int(h)
+    if ampm.upper().replace(".", "") in ("CH", "PM") and hour < 12:
+        hour += 12
+    elif ampm.upper().replace(".", "") in ("SA", "AM") and hour == 12:
+        hour = 0
+    return str(hour)
+
+
 def _with_time(text: str, m: re.Match[str]) -> DateMatch | None:
     after = _TIME_AFTER.match(text, m.end())
-    before = _TIME_BEFORE.search(text[max(0, m.start() - 24):m.start()])
+    window = text[max(0, m.start() - _BEFORE_WINDOW):m.start()]
+    before = _TIME_BEFORE.search(window)
     h = mi = s = None
     start, end = m.start(), m.end()
     if after:
-        h, mi, s = after["ah"], after["am"], after["as"]
+        h, mi, s = _twelve_hour(after["ah"], after["aampm"]), after["am"], after["as"]
         end = after.end()
     elif before:
-        h, mi, s = before["bh"], before["bm"], before["bs"]
-        start = m.start() - (len(text[max(0, m.start() - 24):m.start()]) - before.start())
+        h, mi, s = _twelve_hour(before["bh"], before["bampm"]), before["bm"], before["bs"]
+        start = m.start() - (len(window) - before.start())
     if h is not None and not (int(h) < 24 and int(mi or 0) < 60):
         h = mi = s = None
     value = _build(m["y"], m["mo"], m["d"], h, mi, s)

@@ -16,7 +16,8 @@ _LEAD_PREFIX = re.compile(
     r"^\s*(?:\([^()\s]{2,24}\)|[A-ZĐÐ][A-ZĐÐ.&]{1,11}(?:\s*\([^()]{1,20}\))?)\s*[-–—:]\s*(?=\S)"
 )
 _AUTHOR_LABEL = re.compile(
-    r"^(?:tác giả(?: bài viết)?|người viết|bài(?:,| và)? ảnh|tin(?:,| và)? ảnh|bài|tin)\s*:\s*", re.I
+    r"^(?:(?:tác giả(?: bài viết)?|người viết|bài(?:,| và)? ảnh|tin(?:,| và)? ảnh|bài|tin)\s*:\s*"
+    r"|(?:được viết |viết |đăng |gửi )?bởi\s*:?\s+|by\s+)", re.I
 )
 _BYLINE = re.compile(r"^[A-ZĐÐÀ-Ỹ][\wÀ-ỹĐđ.]*(?:[ ]+(?:-[ ]+)?[A-ZĐÐÀ-Ỹ][\wÀ-ỹĐđ.]*){1,5}$")
 # Toolbar words, skip links and counters that leak into article containers as whole lines.

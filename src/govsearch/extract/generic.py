@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup, Tag
 
 from .dates import DateMatch, find_datetimes, is_clock
 from .html import clean, link_density, text_of
+from . import signals
 from .profile import Page, Profile
 
 # Class/id words that mark page chrome rather than the article.
@@ -20,16 +21,21 @@ _CHROME_WORDS = (
     "breadcrumbs pagination paging pager viewcount luotxem hitstotal hits counter audio player listen docbai "
     "facebook zalo login search timkiem weather clock date-now datenow marquee widget"
 ).split()
-_CHROME = re.compile(r"(?:^|[-_\s])(?:" + "|".join(map(re.escape, _CHROME_WORDS)) + r")(?:$|[-_\s\d])", re.I)
+_CHROME = re.compile(r"(?:^|[-_\s])(?:" + "|".join(map(re.escape, _CHROME_WORDS)) + r")(?:$|[-_\s\d])"
+                     r"|(?:^|[-_\s])(?:related|relate|lienquan|sharedaddy|sharing|comment)(?:posts?|news|articles?|items?"
+                     r"|box|list|form|area)", re.I)
 _CONTENT = re.compile(r"content|detail|article|body|entry|post|news|noidung|chitiet|main", re.I)
 
 # Headings that open a box of other stories.
 _OTHER_NEWS = re.compile(
-    r"^(?:tin|bài|bài viết|các tin|các bài|tin tức|xem thêm)\s*(?:liên quan|khác|cùng|mới|đã đưa|đọc nhiều|xem nhiều)",
+    r"^(?:(?:tin|bài|bài viết|các tin|các bài|tin tức|tin bài|xem thêm|đọc thêm)\s*"
+    r"(?:liên quan|khác|cùng|mới|đã đưa|đọc nhiều|xem nhiều|nổi bật)"
+    r"|tham khảo thêm|xem thêm|đọc thêm|có liên quan|có thể bạn quan tâm|video khác|video liên quan|ý kiến bạn đọc|gửi ý kiến|ý kiến của bạn|viết bình luận|bình luận|bạn có thể quan tâm|những tin mới hơn|những tin cũ hơn)",
     re.I,
 )
 _SITE_SEPARATORS = re.compile(r"\s+[-|–—:»]\s+")
-_STAMP_MAX = 90  # a stamp line is short; a prose sentence mentioning a date is not a stamp
+_STAMP_MAX = 90
+_ABOVE_REACH = 12  # elements between a stamp printed above the headline and the headline  # a stamp line is short; a prose sentence mentioning a date is not a stamp
 
 
 def _attrs(tag: Tag) -> str:
@@ -70,16 +76,41 @@ def drop_chrome(root: Tag) -> None:
         # Inline keyword links ("cms-relate") carry words of the sentence around them.
         if tag.name in _INLINE and tag.find_parent("p") is not None:
             continue
-        if is_chrome(tag):
+        if is_chrome(tag) or (tag.name == "form" and len(tag.get_text(" ", strip=True)) < 1500):
+            # A form inside the text is a comment or search box.
             tag.decompose()
-    for heading in list(root.find_all(["h2", "h3", "h4", "h5", "p", "div", "strong"])):
+    for tag in list(root.find_all(attrs={"type": re.compile(r"related|link", re.I)})):
+        if not tag.decomposed and tag.name not in ("input", "a", "link", "script"):
+            tag.decompose()
+    for heading in list(root.find_all(["h2", "h3", "h4", "h5", "h6", "p", "div", "strong", "b", "span", "section",
+                                       "table", "aside", "li"])):
         if heading.decomposed:
             continue
-        if len(clean(heading.get_text(" "))) < 40 and _OTHER_NEWS.match(clean(heading.get_text(" "))):
-            box = heading.find_next_sibling(["ul", "ol", "div"])
-            if box is not None:
-                box.decompose()
+        text = clean(heading.get_text(" "))
+        if not _OTHER_NEWS.match(text):
+            continue
+        if len(text) < 40:
+            # A bare box label: the label's own line goes, with the run of link lines after it.
+            while heading.parent is not None and heading.parent is not root and \
+                    clean(heading.parent.get_text(" ")) == text:
+                heading = heading.parent
+            _drop_links_after(heading)
             heading.decompose()
+        elif len(text) < 600 and heading.find("a", href=True) is not None and heading is not root:
+            # "Tham khảo thêm <headline> <date>": the label, another story's link and its stamp in one box.
+            heading.decompose()
+
+
+def _drop_links_after(heading: Tag) -> None:
+    """Remove the siblings after a box label that are other stories' links, up to the next prose."""
+    for _ in range(12):
+        sibling = heading.find_next_sibling()
+        if sibling is None:
+            return
+        text = clean(sibling.get_text(" "))
+        if text and link_density(sibling) < 0.5 and not (len(text) < 40 and find_datetimes(text)):
+            return
+        sibling.decompose()
 
 
 def site_title_parts(page: Page) -> list[str]:
@@ -89,22 +120,135 @@ def site_title_parts(page: Page) -> list[str]:
     return sorted(parts, key=len, reverse=True)
 
 
-def find_title(page: Page) -> tuple[str, Tag | None]:
-    """The headline and its element: a heading agreeing with <title>/og:title, else the best guess."""
-    head_title = clean(page.meta("og:title") or (page.soup.title.get_text() if page.soup.title else ""))
-    headings = [h for h in page.soup.find_all(["h1", "h2", "h3"]) if not in_chrome(h)]
-    best: tuple[str, Tag | None] = ("", None)
-    for h in headings:
-        text = clean(h.get_text(" "))
-        if len(text) >= 10 and head_title and text in head_title and len(text) > len(best[0]):
-            best = (text, h)
-    if best[1] is not None:
-        return best
-    h1 = next((h for h in headings if h.name == "h1" and len(clean(h.get_text(" "))) >= 10), None)
-    if h1 is not None:
-        return clean(h1.get_text(" ")), h1
+def _norm(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+
+# Title-named blocks, camelCase too ("ArticleTitle", "NewsTitle", "lblTitle"); not "subtitle".
+_TITLE_CLASS = re.compile(r"(?<!sub)(?:title|tieude|tieu-de|tieu_de|headline)|(?:^|[-_\s])(?:tit|heading)(?:$|[-_\s\d])",
+                          re.I)
+_MIN_TITLE_WORDS = 3
+
+
+def _title_refs(page: Page) -> list[tuple[str, str]]:
+    """What the page's metadata says the headline is: (normalised text, signal)."""
+    refs = []
+    for name in ("og:title", "twitter:title"):
+        value, _ = signals.meta(page, name)
+        if value:
+            refs.append((_norm(value), f"meta {name}"))
+            break
+    headline = signals.jsonld_field(page, "headline", "name")
+    if headline:
+        refs.append((_norm(headline), "JSON-LD headline"))
+    value, _ = signals.microdata(page, "headline")
+    if value:
+        refs.append((_norm(value), "itemprop headline"))
+    if page.soup.title is not None and clean(page.soup.title.get_text()):
+        refs.append((_norm(page.soup.title.get_text()), "<title>"))
+    return refs
+
+
+def _link_texts(page: Page) -> frozenset[str]:
+    """Normalised texts of the page's links (menus, breadcrumbs), once per page."""
+    cached = page.__dict__.get("_link_texts")
+    if cached is None:
+        cached = frozenset(_norm(a.get_text(" ")) for a in page.soup.find_all("a"))
+        page.__dict__["_link_texts"] = cached
+    return cached
+
+
+def _agrees(text: str, ref: str) -> bool:
+    # A <title> adds the site name; an og:title may be cut short with an ellipsis.
+    return text == ref or (len(text) >= 12 and (text in ref or (len(ref) >= 24 and text.startswith(ref))))
+
+
+def headline_candidates(page: Page) -> list[Tag]:
+    """Headings and title-named blocks outside chrome that could be the story's headline."""
+    out = []
+    for tag in page.soup.find_all(["h1", "h2", "h3", "div", "span", "p", "td", "strong", "b"]):
+        if tag.name in ("div", "span", "p", "td", "strong", "b") and not _TITLE_CLASS.search(_attrs(tag)):
+            continue
+        text = clean(tag.get_text(" "))
+        if len(text.split()) < _MIN_TITLE_WORDS or len(text) > 300 or in_chrome(tag) or _is_brand(tag):
+            continue
+        out.append(tag)
+    return out
+
+
+_BRAND = re.compile(r"logo|brand|site-?title|site-?name|sitename|banner|masthead|slogan", re.I)
+
+
+def _is_brand(tag: Tag) -> bool:
+    """True for the site's own name: logo and banner blocks, a page <header> outside the article."""
+    for node in [tag, *list(tag.parents)[:4]]:
+        if node.name in ("body", "html", "[document]"):
+            break
+        if _BRAND.search(_attrs(node)):
+            return True
+        if node.name == "header" and node.find_parent(["article", "main"]) is None \
+                and not _CONTENT.search(_attrs(node)):
+            return True
+    return False
+
+
+def find_title(page: Page, body: Tag | None = None) -> tuple[str, Tag | None, str]:
+    """The headline, its element and the rule that found it.
+
+    A heading that agrees with og:title, JSON-LD, itemprop or <title> wins (most agreeing signals,
+    then h1 before other headings); else JSON-LD's headline, the heading just above the text,
+    og:title, the longest part of <title>.
+    """
+    refs = _title_refs(page)
+    candidates = headline_candidates(page)
+    best: tuple[tuple[int, int, int], str, Tag | None, str] | None = None
+    rank = {"h1": 3, "h2": 2}
+    for i, tag in enumerate(candidates):
+        text = clean(tag.get_text(" "))
+        agreeing = [sig for ref, sig in refs if _agrees(_norm(text), ref)]
+        if not agreeing:
+            continue
+        if agreeing == ["<title>"] and _norm(text) in _link_texts(page):
+            continue  # a section heading ("Tin tức - Sự kiện") that the section's <title> repeats
+        key = (len(agreeing), rank.get(tag.name or "", 1), -i)
+        if best is None or key > best[0]:
+            best = (key, text, tag, f"{tag.name} agreeing with {', '.join(agreeing)}")
+    if best is not None:
+        # A heading nested in another candidate (span.title inside h1) is the same headline.
+        tag = best[2]
+        while tag is not None and tag.parent is not None and clean(tag.parent.get_text(" ")) == best[1]:
+            tag = tag.parent
+        return best[1], tag, best[3]
+    headline = signals.jsonld_field(page, "headline")
+    if headline:
+        return headline, None, "JSON-LD headline"
+    above = _heading_above(page, candidates, body)
+    if above is not None:
+        return clean(above.get_text(" ")), above, f"{above.name} above the text"
+    value, name = signals.meta(page, "og:title", "twitter:title")
+    if value:
+        return value, None, f"meta {name}"
     parts = site_title_parts(page)
-    return (parts[0] if parts else ""), None
+    return (parts[0], None, "<title> minus site name") if parts else ("", None, "")
+
+
+def doc_order(page: Page) -> dict[int, int]:
+    """Document position of every element (by id), computed once per page."""
+    cached = page.__dict__.get("_order")
+    if cached is None:
+        cached = {id(t): i for i, t in enumerate(page.soup.find_all(True))}
+        page.__dict__["_order"] = cached
+    return cached
+
+
+def _heading_above(page: Page, candidates: list[Tag], body: Tag | None) -> Tag | None:
+    """The last headline candidate before the body text (an h1 anywhere when the body is unknown)."""
+    if body is None:
+        return next((t for t in candidates if t.name == "h1"), None)
+    order = doc_order(page)
+    start = order.get(id(body), -1)
+    before = [t for t in candidates if order.get(id(t), -1) < start and not any(p is t for p in body.parents)]
+    return before[-1] if before else None
 
 
 def _own_text_length(tag: Tag) -> int:
@@ -139,6 +283,10 @@ def find_main(soup: BeautifulSoup) -> Tag | None:
             score *= 1.25
         if score > best_score:
             best, best_score = node, score
+    if best is not None and best.parent is not None and _LEAD_CLASS.search(_attrs(best)) \
+            and best.parent.name not in ("body", "html"):
+        # A long sapo outscores a short text beside it: the story is the block holding both.
+        best = best.parent
     return best
 
 
@@ -243,36 +391,98 @@ def stamp_candidates(soup: BeautifulSoup) -> list[tuple[Tag, DateMatch]]:
     return out
 
 
-def find_date(page: Page, title: Tag | None, main: Tag | None) -> tuple[DateMatch | None, Tag | None]:
-    """The publication stamp: metadata first, else the nearest stamp after the headline, before the text ends."""
-    for name in ("article:published_time", "datePublished", "pubdate", "publishdate", "dc.date.issued"):
-        hits = find_datetimes(page.meta(name))
-        if hits:
-            return hits[0], None
-    for tag in page.soup.find_all(attrs={"itemprop": "datePublished"}):
-        hits = find_datetimes(str(tag.get("content") or tag.get("datetime") or tag.get_text(" ")))
-        if hits:
-            return hits[0], tag
-    candidates = stamp_candidates(page.soup)
+def _in_teaser_block(tag: Tag) -> bool:
+    """True when a stamp sits beside another story's headline link (related boxes, listing items)."""
+    for block in list(tag.parents)[:3]:
+        if block.name in ("body", "html", "[document]"):
+            break
+        if len(clean(block.get_text(" "))) > 400:
+            break
+        if any(len(clean(a.get_text(" ")).split()) >= 4 for a in block.find_all("a", href=True)):
+            return True
+    return False
+
+
+def printed_stamps(page: Page, title: Tag | None, main: Tag | None) -> list[tuple[Tag, DateMatch, str]]:
+    """Printed stamps that may be the story's, nearest the headline first, each with where it sat."""
+    candidates = [(t, m) for t, m in stamp_candidates(page.soup) if not _in_teaser_block(t)]
     if not candidates:
-        return None, None
-    order = {id(t): i for i, t in enumerate(page.soup.find_all(True))}
+        return []
+    order = doc_order(page)
     start = order.get(id(title), -1) if title is not None else -1
-    end = max((order.get(id(t), -1) for t in main.find_all(True)), default=-1) if main is not None else -1
-    end = max(end, order.get(id(main), -1)) if main is not None else len(order)
+    if main is not None:
+        body_start = order.get(id(main), -1)
+        end = max([body_start, *(order.get(id(t), -1) for t in main.find_all(True))])
+    else:
+        body_start, end = len(order), len(order)
+    if title is None and main is not None:
+        # No headline element to measure from: stamps inside the text's own block only.
+        scope = main
+        for _ in range(2):
+            if scope.parent is not None and scope.parent.name not in ("body", "html"):
+                scope = scope.parent
+        candidates = [(t, m) for t, m in candidates if any(p is scope for p in t.parents)]
+    out: list[tuple[Tag, DateMatch, str]] = []
     between = [(t, m) for t, m in candidates if start < order.get(id(t), -1) <= end]
-    after = [(t, m) for t, m in between if not _in_prose(t, main)]
-    if not after:
-        # A stamp printed as the text's first paragraph: a line that is little more than the date.
-        after = [(t, m) for t, m in between if len(clean(t.get_text(" "))) <= 40]
-    if after:
-        tag, match = after[0]
-        return match, tag
-    before = [(t, m) for t, m in candidates if order.get(id(t), -1) < start]
-    if before:
-        tag, match = before[-1]
-        return match, tag
-    return None, None
+    out += [(t, m, "printed stamp after the headline") for t, m in between
+            if order.get(id(t), -1) < body_start or not _in_prose(t, main)]
+    # A stamp printed as the text's first paragraph: a line that is little more than the date.
+    out += [(t, m, "printed stamp opening the text") for t, m in between
+            if (t, m, "printed stamp after the headline") not in out and len(clean(t.get_text(" "))) <= 40]
+    if title is not None:
+        # Above the headline, but inside the same article block (not the header clock): the block holding
+        # both headline and text, or when that is the whole page, the few elements just before the headline.
+        block = _common_block(title, main)
+        if block is not None:
+            before = [(t, m) for t, m in candidates if order.get(id(t), -1) < start
+                      and any(p is block for p in t.parents)]
+        else:
+            near = [title, *list(title.parents)[:2]]
+            siblings = [s for n in near for s in list(n.find_previous_siblings(limit=4)) if isinstance(s, Tag)]
+            before = [(t, m) for t, m in candidates if order.get(id(t), -1) < start
+                      and any(t is s or any(p is s for p in t.parents) for s in siblings)]
+        # Only just above it: a clock in a table layout's top row shares the block but sits far away.
+        before = [(t, m) for t, m in before if start - order.get(id(t), -1) <= _ABOVE_REACH]
+        out += [(t, m, "printed stamp above the headline") for t, m in reversed(before)]
+    if main is not None:
+        # Old portals print "Cập nhật: <date>" under the text: the first stamp after it, in the story's block.
+        block = (_common_block(title, main) if title is not None else None) or main.parent
+        below = [(t, m) for t, m in candidates if order.get(id(t), -1) > end
+                 and block is not None and any(p is block for p in t.parents)]
+        out += [(t, m, "printed stamp below the text") for t, m in below[:1]]
+    return out
+
+
+def _common_block(title: Tag, main: Tag | None) -> Tag | None:
+    """The smallest element holding headline and text, unless that is the page's <body>."""
+    if main is None:
+        return None
+    mains = {id(p) for p in main.parents} | {id(main)}
+    for parent in title.parents:
+        if id(parent) in mains:
+            return None if parent.name in ("body", "html", "[document]") else parent
+    return None
+
+
+def find_date(page: Page, title: Tag | None, main: Tag | None) -> tuple[DateMatch | None, Tag | None, str]:
+    """The publication stamp, its element and the rule: metadata first, else the printed stamp nearest
+    the headline; a date-only value takes its time from a printed stamp of the same day."""
+    for match, source, tag in signals.published_signals(page):
+        if not match.has_time:
+            # Printed stamps are the costly part (every text node is read): only when metadata falls short.
+            printed = printed_stamps(page, title, main)
+            same_day = next(((t, m) for t, m, _ in printed if m.has_time and m.value.date() == match.value.date()),
+                            None)
+            if same_day is not None:
+                return same_day[1], same_day[0], f"{source}, time from the printed stamp"
+        return match, tag, source
+    printed = printed_stamps(page, title, main)
+    if printed:
+        tag, match, source = printed[0]
+        if tag.name == "time" and tag.get("datetime"):
+            source = "time[datetime] " + source.removeprefix("printed stamp ")
+        return match, tag, source
+    return None, None, ""
 
 
 def _in_prose(tag: Tag, root: Tag | None) -> bool:
@@ -285,20 +495,70 @@ def _in_prose(tag: Tag, root: Tag | None) -> bool:
 def find_lead(page: Page, main: Tag) -> Tag | None:
     """A sapo block named as such (class sapo/lead/desc...), outside the main text."""
     for tag in page.soup.find_all(class_=_LEAD_CLASS):
-        if tag.name in ("meta", "a", "img") or in_chrome(tag) or any(p is tag for p in main.parents):
+        if tag.name in ("meta", "a", "img") or tag is main or in_chrome(tag) or any(p is tag for p in main.parents):
             continue
+        if any(p is main for p in tag.parents):
+            continue  # a block inside the text (a "text-with-summary" field) is the text, not its sapo
         if len(clean(tag.get_text(" ")).split()) >= 8 and not looks_like_listing(tag):
             return tag
     return None
 
 
+# Bylines that name no writer: the editorial office, an administrator account, the portal itself.
+_PLACEHOLDER_AUTHOR = re.compile(
+    r"^(?:ban biên tập|bbt|btv|admin|administrator|quản trị(?: viên)?|quản lý|biên tập viên|người đăng|"
+    r"cổng (?:ttđt|thông tin)|trang (?:ttđt|thông tin)|ban biên tập cổng|tòa soạn|webmaster|editor|super ?user|"
+    r"người quản trị|system|guest|khách|"
+    r"không rõ|đang cập nhật|sưu tầm|theo |nguồn)", re.I)
+
+
+def is_placeholder_author(name: str) -> bool:
+    """True for bylines that name no person: "Ban biên tập", "Admin", "Cổng TTĐT tỉnh"."""
+    name = clean(name).strip(" -–:.")
+    return not name or bool(_PLACEHOLDER_AUTHOR.match(name)) or "http" in name or ".vn" in name.lower()
+
+
 def find_author(page: Page, main: Tag) -> Tag | None:
-    """A short byline block named as such (class author/byline/tacgia)."""
+    """A short byline block named as such (class author/byline/tacgia), not a placeholder."""
     for tag in page.soup.find_all(class_=_AUTHOR_CLASS):
         text = clean(tag.get_text(" "))
         if 2 <= len(text) <= 60 and tag.name not in ("meta",) and not in_chrome(tag):
+            if not is_placeholder_author(_AUTHOR_PREFIX.sub("", text)):
+                return tag
+    for tag in page.soup.find_all(attrs={"itemprop": "author"}):
+        text = clean(tag.get_text(" "))
+        if tag.name != "meta" and 2 <= len(text) <= 60 and not is_placeholder_author(text):
             return tag
     return None
+
+
+_LABELLED_AUTHOR = re.compile(r"^(?:tác giả(?: bài viết)?|người viết|bài(?:,| và)? ảnh)\s*:\s*(\S.{0,48})$", re.I)
+
+
+def find_labelled_author(main: Tag) -> tuple[str, Tag | None]:
+    """A "Tác giả: <name>" line printed just outside the text (in the story's block), and its element."""
+    scope = main
+    for _ in range(3):
+        if scope.parent is None or scope.parent.name in ("body", "html", "[document]"):
+            break
+        scope = scope.parent
+    found: list[tuple[int, str, Tag]] = []
+    for tag in scope.find_all(["p", "div", "span", "li", "td", "em", "strong", "b"]):
+        text = clean(tag.get_text(" "))
+        if len(text) > 64 or any(p is main for p in tag.parents):
+            continue
+        m = _LABELLED_AUTHOR.match(text)
+        if m and not is_placeholder_author(m.group(1)) and not in_chrome(tag):
+            found.append((len(text), m.group(1).strip(" -–."), tag))
+    # The smallest element holding the label: its wrapper may add a "Nguồn tin:" line.
+    if not found:
+        return "", None
+    _, name, tag = min(found, key=lambda f: f[0])
+    return name, tag
+
+
+_AUTHOR_PREFIX = re.compile(r"^(?:tác giả(?: bài viết)?|người viết|bài(?:,| và)? ảnh|tin(?:,| và)? ảnh|by|"
+                            r"(?:được viết |viết |đăng |gửi )?bởi)\s*:?\s*", re.I)
 
 
 GENERIC = Profile(name="generic", matches=lambda page: True)

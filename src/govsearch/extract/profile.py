@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -136,3 +137,5 @@ class Profile:
     not_article_url: re.Pattern[str] | None = None
     # Rewrites a canonical URL (aliases such as NukeViet's /savefile/ views).
     fix_url: Callable[[str], str] = field(default=lambda url: url)
+    # The table a data profile was read from (and where), so it can be rebuilt in a worker process.
+    source: tuple[dict[str, Any], str] | None = field(default=None, compare=False, repr=False)
