@@ -21,10 +21,11 @@ from .report import CrawlProgress, CrawlSummary
 from .sink import Sink
 
 
-def _default_extract() -> Extractor:
-    from govsearch.extract import extract  # imported late: the crawler works without it
+def _default_extract(portals: list[Portal]) -> Extractor:
+    """The extractor with every crawled portal's own profiles tried before the built-in families."""
+    from govsearch.extract import Extractor as ProfileExtractor  # late: the crawler works without it
 
-    return extract
+    return ProfileExtractor([p for portal in portals for p in portal.profiles])
 
 
 def _default_sink(index_dir: Path) -> Any:
@@ -172,7 +173,7 @@ def crawl(
     sink_obj: Sink = _default_sink(index_path) if sink is None else sink
     crawler: Crawler | None = None
     try:
-        crawler = Crawler(portals, opts, extract or _default_extract(), sink_obj, progress)
+        crawler = Crawler(portals, opts, extract or _default_extract(portals), sink_obj, progress)
         return asyncio.run(_run_with_sigint(crawler))
     except asyncio.CancelledError:
         raise KeyboardInterrupt from None
