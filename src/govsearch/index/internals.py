@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 import whoosh
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import ListMatcher
 from whoosh.util.numeric import byte_to_length
 
@@ -101,11 +101,25 @@ def live_mask(reader) -> np.ndarray:
     return live
 
 
+def open_columns(reader, fields) -> None:
+    """Open a segment's stored-fields and length columns now, not on first use.
+
+    Whoosh opens column files lazily; a commit that merges segments deletes
+    the old files, so a searcher that opens them later finds none (its
+    `stored_fields` then fails on None). Opened files stay readable after
+    they are deleted (storage.py maps them).
+    """
+    perdoc = reader._perdoc
+    perdoc._cached_reader("_stored", STORED_COLUMN)
+    for field in fields:
+        perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+
+
 def segment_readers(searcher) -> list[tuple[object, int]]:
     """(segment reader, global document offset) of a searcher, one per segment."""
     subs = searcher.subsearchers
     return [(s.reader(), off) for s, off in subs] if subs else [(searcher.reader(), 0)]
 
 
-__all__ = ["BYTE_TO_LENGTH", "EMPTY_POSTINGS", "WHOOSH_VERSION", "length_bytes", "live_mask", "read_postings",
+__all__ = ["BYTE_TO_LENGTH", "EMPTY_POSTINGS", "WHOOSH_VERSION", "length_bytes", "live_mask", "open_columns", "read_postings",
            "segment_readers", "u64_column"]

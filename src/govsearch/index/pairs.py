@@ -167,6 +167,13 @@ class PairBatch:
         lo, hi = int(self.offsets[i]), int(self.offsets[i + 1])
         return self.seqs[lo:hi], self.counts[lo:hi]
 
+    def total(self, key: int) -> int:
+        """How many times the pair stands, over every article of the segment (deleted ones too)."""
+        i = int(np.searchsorted(self.keys, np.uint64(key)))
+        if i >= self.keys.size or int(self.keys[i]) != key:
+            return 0
+        return int(np.asarray(self.counts[int(self.offsets[i]):int(self.offsets[i + 1])], dtype=np.int64).sum())
+
     def expanded(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(key, seq, count) per posting."""
         keys = np.repeat(self.keys, np.diff(self.offsets))

@@ -26,7 +26,7 @@ from ..article import Article
 from .internals import live_mask, segment_readers, u64_column
 from .pairs import PairBatch, PairStore, article_pairs
 from .schema import SCHEMA_VERSION, analyzed_doc, article_from_stored, make_schema
-from .storage import PreadStorage
+from .storage import SharedReadStorage
 
 META_FILE = "govsearch.json"
 DEFAULT_INDEX = "index"
@@ -83,10 +83,10 @@ class IndexStore:
         self.pairs = PairStore(self.path)
         if self.exists():
             self._check_version()
-            self.ix = PreadStorage(str(self.path)).open_index()
+            self.ix = SharedReadStorage(str(self.path)).open_index()
         elif create:
             self.path.mkdir(parents=True, exist_ok=True)
-            self.ix = PreadStorage(str(self.path)).create().create_index(make_schema())
+            self.ix = SharedReadStorage(str(self.path)).create().create_index(make_schema())
             (self.path / META_FILE).write_text(
                 json.dumps({"schema_version": SCHEMA_VERSION}) + "\n", encoding="utf-8")
         else:
@@ -124,8 +124,8 @@ class IndexStore:
             # compound=False: Whoosh opens a sub-file of a compound segment by
             # copying it into memory (hundreds of MB for a big segment); with
             # separate files a cold one-shot query on 58k articles took 240
-            # instead of 650 ms. They are read with positioned reads
-            # (storage.py), so searches need not take turns.
+            # instead of 650 ms. They are read through memory maps with a
+            # position per thread (storage.py), so searches need not take turns.
             w = SegmentWriter(self.ix, timeout=timeout, limitmb=limitmb, compound=False)
         except LockError:
             raise IndexLockedError(

@@ -53,7 +53,7 @@ class SearchEngine:
         self._searcher = None
         self._snap: Snapshot | None = None
         # Guards the cached searcher and snapshot only: searches run at the
-        # same time (the index's files are read with positioned reads,
+        # same time (the index's files are read through per-thread positions,
         # govsearch.index.storage).
         self._lock = threading.Lock()
 
@@ -133,13 +133,23 @@ class SearchEngine:
             pq.notices.append("query could not be parsed; searched its words instead")
         result = SearchResult(query=query, total=0, took_ms=0.0, page=page, limit=limit,
                               sort=sort, notices=list(pq.notices))
-        return self._search(pq, result, sources, since, until, facets, t0)
+        searcher = self.searcher()
+        try:
+            return self._search(searcher, pq, result, sources, since, until, facets, t0)
+        except Exception:
+            # A commit that merged segments can delete files an older
+            # searcher had not opened yet; asked again on the new generation
+            # the search succeeds. Anything else is a real error.
+            fresh = self.searcher()
+            if fresh is searcher:
+                raise
+            result.hits.clear()
+            return self._search(fresh, pq, result, sources, since, until, facets, t0)
 
-    def _search(self, pq: ParsedQuery, result: SearchResult, sources: list[str],
+    def _search(self, searcher, pq: ParsedQuery, result: SearchResult, sources: list[str],
                 since: datetime | None, until: datetime | None, facets: bool,
                 t0: float) -> SearchResult:
         page, limit, sort = result.page, result.limit, result.sort
-        searcher = self.searcher()
         if pq.empty:
             if result.query.strip():
                 result.notices.append("nothing to search for in the query")
@@ -251,7 +261,7 @@ class SearchEngine:
         plain = [u.main[0] for u in pq.units if u.plain]
         if not plain or all(s.accented for s in plain):
             return None, None
-        restored = restore_accents(Frequencies(reader, snap), [s.exact for s in plain])
+        restored = restore_accents(Frequencies.of(reader, snap), [s.exact for s in plain])
         if restored == [s.exact for s in plain]:
             return restored, None
         suggestion = None
@@ -279,7 +289,7 @@ class SearchEngine:
                 words.append(s.folded if not s.accented else s.exact)
         if not changed:
             return None
-        readings = restore_accents(Frequencies(reader, snap), words)
+        readings = restore_accents(Frequencies.of(reader, snap), words)
         return " ".join(readings)
 
     def close(self) -> None:

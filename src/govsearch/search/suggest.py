@@ -22,7 +22,7 @@ from itertools import product
 
 from ..index.pairs import pair_key
 from ..text import fold, place_tone
-from .vector import PAIRS, Snapshot
+from .vector import Snapshot
 
 # Letters that a keyboard without Vietnamese input collapses.
 _HATS = {"a": "aăâ", "e": "eê", "o": "oôơ", "u": "uư", "d": "dđ"}
@@ -44,18 +44,41 @@ MIN_CORRECTION_DF = 3
 
 
 class Frequencies:
-    """Counts the reading is chosen from: one index generation's terms and pairs."""
+    """Counts the reading is chosen from: one index generation's terms and pairs.
+
+    Kept on the snapshot (one per index generation), so the syllables and
+    pairs of earlier queries cost nothing the next time.
+    """
 
     def __init__(self, reader, snap: Snapshot) -> None:
         self.reader = reader
         self.snap = snap
+        self._terms: dict[str, tuple[int, float]] = {}
+        self._pairs: dict[tuple[str, str], float] = {}
         self._tokens: float | None = None
 
+    @classmethod
+    def of(cls, reader, snap: Snapshot) -> "Frequencies":
+        freq = snap.extras.get("frequencies")
+        if freq is None:
+            freq = snap.extras["frequencies"] = cls(reader, snap)
+        return freq
+
+    def _term(self, term: str) -> tuple[int, float]:
+        hit = self._terms.get(term)
+        if hit is None:
+            r = self.reader
+            hit = (r.doc_frequency("body", term) + r.doc_frequency("title", term),
+                   r.frequency("body", term) + r.frequency("title", term))
+            if len(self._terms) < 200_000:
+                self._terms[term] = hit
+        return hit
+
     def df(self, term: str) -> int:
-        return self.reader.doc_frequency("body", term) + self.reader.doc_frequency("title", term)
+        return self._term(term)[0]
 
     def count(self, term: str) -> float:
-        return self.reader.frequency("body", term) + self.reader.frequency("title", term)
+        return self._term(term)[1]
 
     def tokens(self) -> float:
         if self._tokens is None:
@@ -63,7 +86,14 @@ class Frequencies:
         return self._tokens
 
     def pair_count(self, a: str, b: str) -> float:
-        return float(self.snap.postings(PAIRS, pair_key(a, b))[1].sum())
+        """Times a, b stand together (deleted articles not yet merged away count too)."""
+        hit = self._pairs.get((a, b))
+        if hit is None:
+            key = pair_key(a, b)
+            hit = float(sum(seg.total(key) for seg in self.snap.pair_segments))
+            if len(self._pairs) < 200_000:
+                self._pairs[(a, b)] = hit
+        return hit
 
     def association(self, a: str, b: str) -> float:
         """Shrunk PMI of b following a (token counts); 0 where it cannot be told.

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..index.internals import (BYTE_TO_LENGTH, EMPTY_POSTINGS, length_bytes, live_mask, read_postings,
+from ..index.internals import (BYTE_TO_LENGTH, EMPTY_POSTINGS, length_bytes, live_mask, open_columns,
+                               read_postings,
                                segment_readers, u64_column)
 from ..index.pairs import PairBatch
 
@@ -58,6 +59,9 @@ class Snapshot:
     def __init__(self, searcher, pair_segments: list[PairBatch] | None = None) -> None:
         self.searcher = searcher
         self.segments = segment_readers(searcher)
+        for reader, _ in self.segments:
+            # now, before a merge can delete the files (internals.open_columns)
+            open_columns(reader, ("title", "title_f", "body", "body_f"))
         self.pair_segments = pair_segments or []
         self._seq_to_doc: np.ndarray | None = None
         self.size = searcher.doc_count_all()
@@ -70,6 +74,10 @@ class Snapshot:
         self._columns: dict[str, np.ndarray] = {}
         self._codes: dict[str, tuple[list[str], np.ndarray]] = {}
         self._lock = threading.Lock()
+        # per-generation caches of other modules (suggest.Frequencies)
+        self.extras: dict[str, object] = {}
+        for name in ("published", "seq"):
+            self.column(name)
 
     # --- postings ----------------------------------------------------------
 
