@@ -24,7 +24,17 @@ something to vary, so they are drawn from their own target pools):
                   (hoá <-> hóa, uỷ <-> ủy, toà <-> tòa); own pool
 - abbrev:         UBND / HĐND / TP.HCM / MTTQ written in the other form; own pool
 
+Body kinds (body_queries.py, each from its own pool): body_lead and
+body_lead_accentless (two word pairs of the first paragraph), body_deep and
+body_deep_accentless (of a later paragraph), abbrev_body (an authority's name
+in the form the article does not use, plus a pair beside it).
+
+The same run, with the same systems, also measures phrase precision
+(phrase_precision.py) and govsearch's paging consistency (paging.py), and
+checks the targets of issue 7.
+
 Run:  python bench/relevance.py [--docs N | --sample] [--targets 300]
+      [--body-targets 150] [--parts known,phrases,paging]
 """
 
 from __future__ import annotations

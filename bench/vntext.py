@@ -21,11 +21,26 @@ def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s).translate(_ETH)
 
 
+class _FoldTable(dict):
+    """str.translate table, filled on first sight of each character: folding
+    a character alone gives the same as folding it in context (dropping every
+    combining mark makes their canonical order irrelevant), and the pair index
+    folds ~200 MB of text at 58k."""
+
+    def __missing__(self, code: int) -> str:
+        d = unicodedata.normalize("NFD", chr(code))
+        out = "".join(ch for ch in d if unicodedata.category(ch) != "Mn")
+        out = out.replace("đ", "d").replace("Đ", "D")
+        self[code] = out
+        return out
+
+
+_FOLD = _FoldTable()
+
+
 def fold(s: str) -> str:
     """Remove every diacritic, and map đ -> d, which decomposition keeps."""
-    d = unicodedata.normalize("NFD", s)
-    d = "".join(ch for ch in d if unicodedata.category(ch) != "Mn")
-    return d.replace("đ", "d").replace("Đ", "D")
+    return s.translate(_FOLD)
 
 
 def has_marks(s: str) -> bool:
