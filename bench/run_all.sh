@@ -4,7 +4,8 @@
 #
 # speed.py goes first because it times the index builds; relevance.py then
 # reuses those same indexes (bench/out/indexes/) instead of building them a
-# second time. Extra arguments are passed to both, so only the common ones
+# second time, and runs all its parts (title and body known-item kinds,
+# phrase precision, paging). Extra arguments are passed to both, so only the common ones
 # (--docs, --sample, --systems, --seed, --index-root, --out) belong here.
 #
 #   bench/run_all.sh                 # full run, ~15 min on 2 idle cores (58k docs)
