@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..errors import InputError
 from .urls import canonicalize
 
 
-class PortalError(ValueError):
+class PortalError(InputError):
     """A portal file is malformed."""
 
 

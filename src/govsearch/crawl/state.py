@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from ..errors import CrawlError
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
     url           TEXT PRIMARY KEY,
@@ -63,7 +65,7 @@ except ImportError:  # Windows: no advisory locks; one crawl at a time is then u
     fcntl = None  # type: ignore[assignment]
 
 
-class CrawlStateError(RuntimeError):
+class CrawlStateError(CrawlError, RuntimeError):
     """The crawl state file cannot be used."""
 
 

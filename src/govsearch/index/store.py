@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,26 +22,16 @@ from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
 from ..article import Article
+from ..errors import IndexLockedError, IndexNotFoundError, IndexStoreError, SchemaVersionError
 from .schema import SCHEMA_VERSION, article_from_stored, doc_fields, make_schema
 
 META_FILE = "govsearch.json"
 DEFAULT_INDEX = "index"
 
 
-class IndexError_(Exception):
-    """Base class of index errors that front ends report as one line."""
-
-
-class IndexNotFoundError(IndexError_):
-    pass
-
-
-class SchemaVersionError(IndexError_):
-    pass
-
-
-class IndexLockedError(IndexError_):
-    pass
+# The index's errors live in the one exception tree (govsearch.errors).
+# IndexError_ is the old name of their base, kept for code written against it.
+IndexError_ = IndexStoreError
 
 
 def default_index_path() -> Path:
@@ -59,6 +49,9 @@ class IndexStats:
     size_bytes: int
     schema_version: int
     segments: int
+    # per source, live documents without a publication date / without an author
+    undated: dict[str, int] = field(default_factory=dict)
+    no_author: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """What `govsearch stats --json` prints and `/api/stats` returns."""
@@ -67,7 +60,7 @@ class IndexStats:
             "earliest": self.earliest.isoformat() if self.earliest else None,
             "latest": self.latest.isoformat() if self.latest else None,
             "size_bytes": self.size_bytes, "schema_version": self.schema_version,
-            "segments": self.segments,
+            "segments": self.segments, "undated": self.undated, "no_author": self.no_author,
         }
 
 
@@ -158,9 +151,11 @@ class IndexStore:
                     break
             if not batch:
                 return count
-            # In an empty index nothing can be replaced: skip the lookup.
-            add = self.doc_count() == 0
             with self.writer(timeout=timeout) as w:
+                # In an empty index nothing can be replaced: skip the lookup.
+                # Decided under the lock, from the segments this writer sees:
+                # another writer may have committed while this one waited.
+                add = sum(seg.doc_count() for seg in w.segments) == 0
                 put = w.add_document if add else w.update_document
                 for article in batch.values():
                     put(**doc_fields(article))
@@ -192,20 +187,54 @@ class IndexStore:
                 yield article_from_stored(stored)
 
     def stats(self) -> IndexStats:
-        """Counts and size; the date range is left to SearchEngine.stats (cached column)."""
+        """Counts and size over live documents; the date range is left to SearchEngine.stats.
+
+        Postings skip deleted documents, whereas a term's document frequency
+        still counts every replaced version of a re-imported article.
+        """
         with self.ix.searcher() as s:
             reader = s.reader()
+            source_of: dict[int, str] = {}
+            for term in _lexicon(reader, "source"):
+                for docnum in reader.postings("source", term).all_ids():
+                    source_of[docnum] = term
+            with_author: set[int] = set()
+            for term in _lexicon(reader, "author"):
+                with_author.update(reader.postings("author", term).all_ids())
+            dated = _dated_docs(reader)
             sources: dict[str, int] = {}
-            for term, info in reader.iter_field("source"):
-                sources[term.decode("utf-8") if isinstance(term, bytes) else term] = info.doc_frequency()
+            undated: dict[str, int] = {}
+            no_author: dict[str, int] = {}
+            for docnum in reader.all_doc_ids():
+                src = source_of.get(docnum, "")
+                sources[src] = sources.get(src, 0) + 1
+                if docnum not in dated:
+                    undated[src] = undated.get(src, 0) + 1
+                if docnum not in with_author:
+                    no_author[src] = no_author.get(src, 0) + 1
             size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
             return IndexStats(
                 path=str(self.path), documents=s.doc_count(), sources=sources,
                 earliest=None, latest=None, size_bytes=size,
-                schema_version=SCHEMA_VERSION, segments=len(self.ix._segments()))
+                schema_version=SCHEMA_VERSION, segments=len(self.ix._segments()),
+                undated=undated, no_author=no_author)
 
     def close(self) -> None:
         self.ix.close()
+
+
+def _lexicon(reader, fieldname: str) -> list[str]:
+    if fieldname not in reader.indexed_field_names():
+        return []
+    return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(fieldname)]
+
+
+def _dated_docs(reader) -> set[int]:
+    """Document numbers with a publication date (the column reads 0 where there is none)."""
+    if not reader.has_column("published"):
+        return set()
+    column = reader.column_reader("published", translate=False)
+    return {docnum for docnum, value in enumerate(column) if value}
 
 
 def _abandon(w: SegmentWriter) -> None:

@@ -11,11 +11,12 @@ import os
 import threading
 from pathlib import Path
 
+from ..errors import IndexStoreError
 from ..index import IndexError_
 from ..search import SearchEngine
 
 
-class IndexUnavailable(Exception):
+class IndexUnavailable(IndexStoreError):
     """The index cannot be opened (missing, or built by another schema version)."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from ..errors import InputError
 from ..search import SORTS, QueryError, SearchEngine, SearchResult
 from ..search.engine import MAX_LIMIT
 from ..search.parse import parse_date
@@ -15,7 +16,7 @@ MAX_PAGE = 1000
 DATE_FORMATS = "YYYY-MM-DD, YYYY-MM, YYYY or DD/MM/YYYY"
 
 
-class ParamError(ValueError):
+class ParamError(InputError):
     """A parameter a user or a client got wrong; reported as 400/422, never 500."""
 
 
