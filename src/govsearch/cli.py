@@ -107,7 +107,8 @@ def import_(
     import resumes after the last committed batch when run again.
     """
     if not file.is_file():
-        raise fail(f"cannot read {file}: no such file", EXIT_FILE)
+        raise fail(f"cannot read {file}: {'not a regular file' if file.exists() else 'no such file'}",
+                   EXIT_FILE)
     engine = open_engine(index, create=True)
     try:
         code = _ImportRun(engine, file, batch).run(restart=restart)
@@ -251,11 +252,10 @@ def query(
     if sort not in SORTS:
         raise fail(f"--sort must be one of: {', '.join(SORTS)}", EXIT_USAGE)
     engine = open_engine(index)
-    if len(engine) == 0:
-        engine.close()
-        raise fail(f"index at {engine.path} is empty: add articles with `govsearch import` or "
-                   f"`govsearch crawl`", EXIT_INDEX)
     try:
+        if len(engine) == 0:
+            raise fail(f"index at {engine.path} is empty: add articles with `govsearch import` or "
+                       f"`govsearch crawl`", EXIT_INDEX)
         result = engine.search(text, limit=limit, page=page, source=source,
                                since=parse_day(since, "since"), until=parse_day(until, "until", end=True),
                                sort=sort)
@@ -384,6 +384,8 @@ def export(
     except BrokenPipeError:
         pass
     except OSError as e:
+        if isinstance(e.filename, str) and Path(e.filename).parent == engine.path:
+            raise fail(f"export stopped after {n} articles: {unreadable(index, e)}", EXIT_INDEX) from None
         raise fail(f"export stopped after {n} articles: {e.strerror or e}", EXIT_FILE) from None
     finally:
         if output:
@@ -486,6 +488,13 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted; everything committed so far is kept (run again to resume)")
         sys.exit(EXIT_INTERRUPTED)
+    except OSError as e:  # not one of ours: still one line, and a hint when it is the index's
+        where = Path(e.filename).parent if isinstance(e.filename, str) else None
+        if where is not None and (where / "govsearch.json").exists():
+            err.print(f"[red]error:[/red] {escape(unreadable(where, e))}")
+            sys.exit(EXIT_INDEX)
+        err.print(f"[red]error:[/red] {escape(str(e))}")
+        sys.exit(EXIT_PARTIAL)
 
 
 if __name__ == "__main__":

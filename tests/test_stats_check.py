@@ -1,0 +1,77 @@
+"""`govsearch stats` counts live documents; `govsearch check` finds what is damaged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from govsearch import check_index
+
+from .conftest import SMALL
+from .test_cli import run, write_jsonl
+
+
+def _index(tmp_path: Path, times: int = 1) -> str:
+    ix = str(tmp_path / "ix")
+    src = write_jsonl(tmp_path / "a.jsonl", [a.to_dict() for a in SMALL])
+    for _ in range(times):
+        run("import", str(src), "--index", ix, "--batch", "5")
+    return ix
+
+
+def test_reimporting_the_same_lines_counts_each_source_once(tmp_path):
+    ix = _index(tmp_path, times=3)
+    stats = json.loads(run("stats", "--index", ix, "--json").stdout)
+    assert stats["documents"] == 12
+    assert stats["sources"] == {"thainguyen.gov.vn": 5, "baochinhphu.vn": 3, "dcs.vn": 4}
+
+
+def test_stats_shows_per_source_articles_without_date_or_author(tmp_path):
+    ix = _index(tmp_path, times=2)
+    stats = json.loads(run("stats", "--index", ix, "--json").stdout)
+    # SMALL: one dcs.vn article has no date; only the first has an author
+    assert stats["undated"] == {"dcs.vn": 1}
+    assert stats["no_author"] == {"thainguyen.gov.vn": 4, "baochinhphu.vn": 3, "dcs.vn": 4}
+    table = run("stats", "--index", ix).stdout
+    row = next(line for line in table.splitlines() if "dcs.vn" in line)
+    assert [c.strip() for c in row.strip("│┃ ").split("│")] == ["dcs.vn", "4", "1", "4"]
+
+
+def test_check_a_sound_index(tmp_path):
+    ix = _index(tmp_path)
+    p = run("check", "--index", ix)
+    assert p.stdout.startswith(f"index at {ix} is readable: 12 documents in")
+    data = json.loads(run("check", "--index", ix, "--json").stdout)
+    assert data["ok"] and data["problems"] == [] and data["files_read"] > 5 and data["rebuild"] is None
+
+
+def test_check_names_a_missing_segment_file_and_how_to_rebuild(tmp_path):
+    ix = _index(tmp_path)
+    victim = sorted(Path(ix).glob("MAIN_*.pst"))[0]
+    victim.unlink()
+    p = run("check", "--index", ix, check_code=3)
+    assert f"damaged: segment {victim.name.split('_')[1].split('.')[0]}" in p.stderr
+    assert f"{victim.name} is missing" in p.stderr
+    assert "rebuild it: move" in p.stderr and "Traceback" not in p.stderr
+    # the other commands say so in one line too
+    p = run("query", "dân vận", "--index", ix, check_code=3)
+    assert p.stderr.startswith("error: index at") and "govsearch check" in p.stderr
+    assert p.stderr.strip().count("\n") == 0
+
+
+def test_check_a_truncated_file_and_other_problems(tmp_path):
+    ix = _index(tmp_path)
+    terms = sorted(Path(ix).glob("MAIN_*.trm"))[0]
+    terms.write_bytes(terms.read_bytes()[:20])
+    result = check_index(ix)
+    assert not result.ok and any(terms.name.split(".")[0].split("_")[1] in p for p in result.problems)
+
+    assert not check_index(tmp_path / "nowhere").ok
+    p = run("check", "--index", str(tmp_path / "nowhere"), check_code=3)
+    assert p.stderr.startswith("error: no index at") and "govsearch import" in p.stderr
+
+    (tmp_path / "v").mkdir()
+    other = _index(tmp_path / "v")
+    (Path(other) / "govsearch.json").write_text('{"schema_version": 999}')
+    p = run("check", "--index", other, check_code=3)
+    assert "schema version 999" in p.stderr and "govsearch export" in p.stderr
