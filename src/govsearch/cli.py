@@ -32,6 +32,8 @@ from .progress import FileProgress
 EXIT_PARTIAL, EXIT_USAGE, EXIT_INDEX, EXIT_FILE, EXIT_INTERRUPTED = 1, 2, 3, 4, 130
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  # plain help: rich markup would swallow "[default: ...]" in option help as a tag
+                  rich_markup_mode=None,
                   help="Search Vietnamese government news: crawl, import, query.")
 # emoji=False: rich would print "urn:id:vnds-1" as "urn🆔vnds-1" (":id:" is an emoji code)
 out = Console(highlight=False, soft_wrap=False, emoji=False)
@@ -418,7 +420,9 @@ def stats(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     table.add_row("schema version", str(s.schema_version))
     out.print(table)
     if s.sources:
-        by_source = Table("source", "articles", "no date", "no author")
+        by_source = Table("source")
+        for heading in ("articles", "no date", "no author"):
+            by_source.add_column(heading, justify="right")
         for name, n in sorted(s.sources.items(), key=lambda kv: (-kv[1], kv[0])):
             by_source.add_row(escape(name or "(none)"), f"{n:,}", f"{s.undated.get(name, 0):,}",
                               f"{s.no_author.get(name, 0):,}")
