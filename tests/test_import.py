@@ -209,3 +209,25 @@ def test_gzip_recognized_by_content_and_bad_gz_name_refused(tmp_path):
     ix = str(tmp_path / "ix")
     run("import", str(src), "--index", ix)
     assert documents(ix) == 4
+
+
+def test_a_second_crawl_on_the_same_index_is_one_line_exit_3(tmp_path):
+    from tests.fixtures.portals.server import PORTALS, portal_server
+
+    ix = str(tmp_path / "ix")
+    with portal_server(PORTALS / "liferay") as site:
+        first = subprocess.Popen(CLI + ["crawl", site.base + "/", "--delay", "2", "--index", ix],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            lock = Path(ix) / "crawl.sqlite.lock"
+            deadline = time.time() + 60
+            while time.time() < deadline and not lock.exists() and first.poll() is None:
+                time.sleep(0.05)
+            time.sleep(0.5)
+            assert first.poll() is None, "the first crawl ended before the second could start"
+            p = run("crawl", site.base + "/", "--delay", "0", "--index", ix, check_code=3)
+        finally:
+            first.send_signal(signal.SIGINT)
+            first.communicate(timeout=60)
+    assert p.stderr.startswith("error: another crawl is using") and "Traceback" not in p.stderr
+    assert p.stderr.strip().count("\n") == 0

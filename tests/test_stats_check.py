@@ -75,3 +75,16 @@ def test_check_a_truncated_file_and_other_problems(tmp_path):
     (Path(other) / "govsearch.json").write_text('{"schema_version": 999}')
     p = run("check", "--index", other, check_code=3)
     assert "schema version 999" in p.stderr and "govsearch export" in p.stderr
+
+
+def test_stats_over_segments_with_and_without_dates(tmp_path):
+    from govsearch import Article, SearchEngine
+
+    with SearchEngine(tmp_path / "ix") as engine:
+        engine.add_many([Article(url=f"https://a.vn/{i}", title="t", body="b") for i in range(3)])
+        engine.add_many([Article(url=f"https://b.vn/{i}", title="t", body="b", published="2023-01-01",
+                                 author="An") for i in range(2)])
+        engine.add(Article(url="https://a.vn/0", title="t2", body="b"))  # replaces one
+        s = engine.stats()
+    assert s.segments >= 2 and s.documents == 5
+    assert (s.sources, s.undated, s.no_author) == ({"a.vn": 3, "b.vn": 2}, {"a.vn": 3}, {"a.vn": 3})

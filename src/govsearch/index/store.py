@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
@@ -194,24 +195,26 @@ class IndexStore:
         """
         with self.ix.searcher() as s:
             reader = s.reader()
-            source_of: dict[int, str] = {}
-            for term in _lexicon(reader, "source"):
-                for docnum in reader.postings("source", term).all_ids():
-                    source_of[docnum] = term
-            with_author: set[int] = set()
+            n = reader.doc_count_all()
+            # code 0: no source; k: the k-th source term
+            names = [""] + _lexicon(reader, "source")
+            code = np.zeros(n, dtype=np.int64)
+            for k, term in enumerate(names[1:], 1):
+                code[_ids(reader.postings("source", term))] = k
+            with_author = np.zeros(n, dtype=bool)
             for term in _lexicon(reader, "author"):
-                with_author.update(reader.postings("author", term).all_ids())
-            dated = _dated_docs(reader)
-            sources: dict[str, int] = {}
-            undated: dict[str, int] = {}
-            no_author: dict[str, int] = {}
-            for docnum in reader.all_doc_ids():
-                src = source_of.get(docnum, "")
-                sources[src] = sources.get(src, 0) + 1
-                if docnum not in dated:
-                    undated[src] = undated.get(src, 0) + 1
-                if docnum not in with_author:
-                    no_author[src] = no_author.get(src, 0) + 1
+                with_author[_ids(reader.postings("author", term))] = True
+            live = np.zeros(n, dtype=bool)
+            live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+            dated = _dated(reader, n)
+
+            def per_source(mask: np.ndarray) -> dict[str, int]:
+                counts = np.bincount(code[mask], minlength=len(names))
+                return {names[k]: int(c) for k, c in enumerate(counts) if c}
+
+            sources = per_source(live)
+            undated = per_source(live & ~dated)
+            no_author = per_source(live & ~with_author)
             size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
             return IndexStats(
                 path=str(self.path), documents=s.doc_count(), sources=sources,
@@ -229,12 +232,21 @@ def _lexicon(reader, fieldname: str) -> list[str]:
     return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(fieldname)]
 
 
-def _dated_docs(reader) -> set[int]:
-    """Document numbers with a publication date (the column reads 0 where there is none)."""
-    if not reader.has_column("published"):
-        return set()
-    column = reader.column_reader("published", translate=False)
-    return {docnum for docnum, value in enumerate(column) if value}
+def _ids(matcher) -> np.ndarray:
+    """Live document numbers of a posting list (the matcher skips deleted documents)."""
+    return np.fromiter(matcher.all_ids(), dtype=np.int64)
+
+
+def _dated(reader, n: int) -> np.ndarray:
+    """Per document, whether it has a publication date (the column reads 0 where there is none)."""
+    dated = np.zeros(n, dtype=bool)
+    # segment by segment: a segment where no document had a date has no column at all
+    for leaf, base in reader.leaf_readers():
+        if leaf.has_column("published"):
+            m = leaf.doc_count_all()
+            column = leaf.column_reader("published", translate=False)
+            dated[base:base + m] = np.fromiter(column, dtype=np.int64, count=m) != 0
+    return dated
 
 
 def _abandon(w: SegmentWriter) -> None:
