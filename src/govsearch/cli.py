@@ -130,6 +130,7 @@ class _ImportRun:
         self.bad: list[tuple[int, str]] = []
         self.indexed = 0
         self.committed_line = 0          # every line up to here is indexed (or was bad)
+        self.resumed_from = 0            # ... of which an earlier run did this many
         self.pending: list[Article] = []
         self.offsets: list[int] = []     # file offset after each pending article's line
         self.progress: FileProgress | None = None
@@ -148,7 +149,7 @@ class _ImportRun:
         return 0
 
     def run(self, *, restart: bool) -> int:
-        self.committed_line = self.resume_line(restart)
+        self.committed_line = self.resumed_from = self.resume_line(restart)
         reader = JsonlReader(self.file, start_line=self.committed_line + 1)
         label = f"importing {self.file.name}"
         if not err.is_terminal:
@@ -172,8 +173,7 @@ class _ImportRun:
                 self.commit(reader.line)
         except KeyboardInterrupt:
             self.report_bad()
-            err.print(escape(f"interrupted: {self.kept()}; run the same command again to resume "
-                             f"after line {self.committed_line}"))
+            err.print(escape(f"interrupted: {self.kept()}; {self.resume()}"))
             return EXIT_INTERRUPTED
         except IndexStoreError as e:
             self.report_bad()
@@ -183,7 +183,7 @@ class _ImportRun:
             self.report_bad()
             err.print(f"[red]error:[/red] " + escape(
                 f"cannot write the index at {self.engine.path} ({e.strerror or e}); {self.kept()}; "
-                f"make room and run the same command again to resume after line {self.committed_line}"))
+                f"make room and {self.resume()}"))
             return EXIT_INDEX
         self.report_bad()
         if file_error is not None:
@@ -217,11 +217,22 @@ class _ImportRun:
 
     def kept(self) -> str:
         try:
-            total = f"; the index holds {len(self.engine)}"
+            total = f"; the index holds {len(self.engine)} articles"
         except Exception:  # noqa: BLE001 - the count is a courtesy
             total = ""
-        return (f"{self.indexed} articles from this run are indexed and kept, every line through "
-                f"line {self.committed_line} is done{total}")
+        if self.committed_line == self.resumed_from:
+            done = "nothing from this run is indexed"
+            if self.resumed_from:
+                done += f" (an earlier run indexed every line through line {self.resumed_from})"
+        else:
+            done = (f"{self.indexed} articles from this run are indexed and kept, every line "
+                    f"through line {self.committed_line} is done")
+        return done + total
+
+    def resume(self) -> str:
+        if self.committed_line:
+            return f"run the same command again to resume after line {self.committed_line}"
+        return "run the same command again to start it"
 
     def report_bad(self) -> None:
         for lineno, reason in self.bad[:SHOW_BAD]:

@@ -61,9 +61,31 @@ class IndexCheck:
                 "rebuild": None if self.ok else self.rebuild_hint()}
 
 
-def check_index(path: str | os.PathLike) -> IndexCheck:
-    """Check the index at `path`; never raises for what it finds (see IndexCheck.problems)."""
+def check_index(path: str | os.PathLike, *, attempts: int = 3) -> IndexCheck:
+    """Check the index at `path`; never raises for what it finds (see IndexCheck.problems).
+
+    A writer that commits meanwhile replaces segment files, which would read
+    as missing: when the index's generation moved during a check that found
+    problems, the check starts again (up to `attempts` times).
+    """
     root = Path(path)
+    for _ in range(attempts):
+        before = _generation(root)
+        result = _check(root)
+        if result.ok or _generation(root) == before:
+            break
+    return result
+
+
+def _generation(root: Path) -> int:
+    try:
+        return max((int(f.rsplit("_", 1)[1].split(".")[0]) for f in os.listdir(root)
+                    if f.endswith(".toc")), default=-1)
+    except (OSError, ValueError):
+        return -1
+
+
+def _check(root: Path) -> IndexCheck:
     result = IndexCheck(path=str(root))
     if not root.is_dir() or not whoosh_index.exists_in(str(root)):
         result.problems.append(f"no index at {root}")
