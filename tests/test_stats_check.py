@@ -88,3 +88,27 @@ def test_stats_over_segments_with_and_without_dates(tmp_path):
         s = engine.stats()
     assert s.segments >= 2 and s.documents == 5
     assert (s.sources, s.undated, s.no_author) == ({"a.vn": 3, "b.vn": 2}, {"a.vn": 3}, {"a.vn": 3})
+
+
+def test_check_an_array_sidecar(tmp_path):
+    """A directory of .npy segments listed by a manifest (the pair sidecar's layout)."""
+    import numpy as np
+
+    ix = _index(tmp_path)
+    sidecar = Path(ix) / "pairs"
+    listed = [d.name for d in sidecar.iterdir() if d.is_dir()] if sidecar.is_dir() else []
+    if not listed:  # an index of this version without one: make one in its layout
+        sidecar = Path(ix) / "extra"
+        (sidecar / "s1").mkdir(parents=True)
+        np.save(sidecar / "s1" / "keys.npy", np.arange(5, dtype=np.uint64))
+        (sidecar / "manifest.json").write_text(json.dumps({"segments": ["s1", "s2"]}))
+        p = run("check", "--index", ix, check_code=3)
+        assert f"damaged: {Path('extra') / 's2'} is missing" in p.stderr
+        (sidecar / "manifest.json").write_text(json.dumps({"segments": ["s1"]}))
+        run("check", "--index", ix)
+        victim = sidecar / "s1" / "keys.npy"
+    else:
+        victim = sorted((sidecar / listed[0]).glob("*.npy"))[0]
+    victim.write_bytes(victim.read_bytes()[:70])
+    p = run("check", "--index", ix, check_code=3)
+    assert f"damaged: {victim.relative_to(ix)} cannot be read" in p.stderr

@@ -4,7 +4,8 @@ Read-only: it takes no lock and changes no file, so it is safe beside a
 running import, crawl or server. It checks the schema version, that the
 table of contents reads, that every file of every segment is there and reads
 to its end, and that Whoosh can read each segment (its terms, its first and
-last stored document, its date column).
+last stored document, its date column); and the same for the array sidecars
+kept beside the segments (a directory with a manifest.json, as `pairs/`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
@@ -22,6 +24,7 @@ from .schema import SCHEMA_VERSION
 
 META_FILE = "govsearch.json"
 CHECKPOINT_FILE = "import-checkpoint.json"
+SIDECAR_MANIFEST = "manifest.json"
 _CHUNK = 1 << 20
 
 
@@ -111,6 +114,7 @@ def _check(root: Path) -> IndexCheck:
                                 f"that did not finish; the next import or crawl removes them")
     finally:
         ix.close()
+    _check_sidecars(root, result)
     checkpoint = root / CHECKPOINT_FILE
     if checkpoint.exists():
         try:
@@ -176,6 +180,36 @@ def _check_segment(root: Path, ix, seg, result: IndexCheck, known: set[str]) -> 
             reader.close()
     except Exception as e:  # noqa: BLE001 - any failure here is the finding
         result.problems.append(f"segment {seg.segid} cannot be read ({_why(e)})")
+
+
+def _check_sidecars(root: Path, result: IndexCheck) -> None:
+    """Directories of arrays kept beside the Whoosh segments (the pair sidecar, `pairs/`).
+
+    Each has a manifest.json listing its segments, one directory of .npy
+    files each: every listed segment must be there, and every file read.
+    """
+    for sidecar in sorted(d for d in root.iterdir() if d.is_dir() and (d / SIDECAR_MANIFEST).exists()):
+        try:
+            names = json.loads((sidecar / SIDECAR_MANIFEST).read_text(encoding="utf-8"))["segments"]
+            if not isinstance(names, list):
+                raise TypeError("segments is not a list")
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            result.problems.append(f"{sidecar.name}/{SIDECAR_MANIFEST} cannot be read ({_why(e)})")
+            continue
+        for name in names:
+            seg = sidecar / str(name)
+            files = sorted(seg.glob("*.npy")) if seg.is_dir() else []
+            if not files:
+                result.problems.append(f"{seg.relative_to(root)} is missing")
+            for f in files:
+                try:
+                    with open(f, "rb") as fh:
+                        while chunk := fh.read(_CHUNK):
+                            result.bytes_read += len(chunk)
+                    np.load(f, mmap_mode="r")  # the header and the size it promises
+                    result.files_read += 1
+                except Exception as e:  # noqa: BLE001 - any failure here is the finding
+                    result.problems.append(f"{f.relative_to(root)} cannot be read ({_why(e)})")
 
 
 def _why(e: BaseException) -> str:
