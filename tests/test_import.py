@@ -231,3 +231,12 @@ def test_a_second_crawl_on_the_same_index_is_one_line_exit_3(tmp_path):
             first.communicate(timeout=60)
     assert p.stderr.startswith("error: another crawl is using") and "Traceback" not in p.stderr
     assert p.stderr.strip().count("\n") == 0
+
+
+def test_many_bad_lines_show_the_first_twenty_and_a_count(tmp_path):
+    records = ["{oops"] * 30 + [json.dumps(r) for r in tiny(2)]
+    p = run("import", str(write_jsonl(tmp_path / "a.jsonl", records)), "--index", str(tmp_path / "ix"),
+            check_code=1)
+    shown = [ln for ln in p.stderr.splitlines() if ln.startswith("line ")]
+    assert len(shown) == 20 and shown[0].startswith("line 1: ") and shown[-1].startswith("line 20: ")
+    assert "... and 10 more bad lines" in p.stderr and "30 bad lines skipped" in p.stderr

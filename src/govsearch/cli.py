@@ -127,7 +127,8 @@ class _ImportRun:
         self.engine, self.file, self.batch = engine, file, batch
         self.checkpoint = engine.path / CHECKPOINT
         self.ident = _file_id(file)
-        self.bad: list[tuple[int, str]] = []
+        self.bad: list[tuple[int, str]] = []   # the first SHOW_BAD of them
+        self.bad_count = 0
         self.indexed = 0
         self.committed_line = 0          # every line up to here is indexed (or was bad)
         self.resumed_from = 0            # ... of which an earlier run did this many
@@ -142,7 +143,8 @@ class _ImportRun:
             saved = json.loads(self.checkpoint.read_text())
             if {k: saved.get(k) for k in self.ident} == self.ident:
                 line = int(saved["line"])
-                err.print(f"resuming {self.file} after line {line} (already indexed; --restart to redo)")
+                err.print(escape(f"resuming {self.file} after line {line} (already indexed; "
+                                 f"--restart to redo)"))
                 return line
         except (OSError, ValueError, KeyError, TypeError):
             pass
@@ -160,9 +162,11 @@ class _ImportRun:
                 try:
                     for lineno, item in reader:
                         if isinstance(item, ArticleError):
-                            self.bad.append((lineno, str(item)))
+                            self.bad_count += 1
+                            if len(self.bad) < SHOW_BAD:
+                                self.bad.append((lineno, str(item)))
                             if not self.pending:
-                                self.progress.update(reader.bytes_read, self.indexed, len(self.bad))
+                                self.progress.update(reader.bytes_read, self.indexed, self.bad_count)
                             continue
                         self.pending.append(item)
                         self.offsets.append(reader.bytes_read)
@@ -191,9 +195,9 @@ class _ImportRun:
             return EXIT_FILE
         self.checkpoint.unlink(missing_ok=True)
         err.print(escape(f"indexed {self.indexed} articles from {self.file} "
-                         f"({self.ident['size'] / 1e6:.1f} MB); {len(self.bad)} bad lines skipped; "
+                         f"({self.ident['size'] / 1e6:.1f} MB); {self.bad_count} bad lines skipped; "
                          f"index now holds {len(self.engine)} articles"))
-        return EXIT_PARTIAL if self.bad else 0
+        return EXIT_PARTIAL if self.bad_count else 0
 
     def commit(self, line: int) -> None:
         """Index the pending articles in one commit, then record `line` as done."""
@@ -204,7 +208,7 @@ class _ImportRun:
                 nonlocal done
                 done += n
                 self.progress.update(self.offsets[min(done, len(self.offsets)) - 1],
-                                     self.indexed + done, len(self.bad))
+                                     self.indexed + done, self.bad_count)
 
             self.indexed += self.engine.add_many(self.pending, commit_every=len(self.pending) + 1,
                                                  progress=step)
@@ -235,10 +239,10 @@ class _ImportRun:
         return "run the same command again to start it"
 
     def report_bad(self) -> None:
-        for lineno, reason in self.bad[:SHOW_BAD]:
+        for lineno, reason in self.bad:
             err.print(escape(f"line {lineno}: {reason}"))
-        if len(self.bad) > SHOW_BAD:
-            err.print(f"... and {len(self.bad) - SHOW_BAD} more bad lines")
+        if self.bad_count > len(self.bad):
+            err.print(f"... and {self.bad_count - len(self.bad)} more bad lines")
 
 
 def _progress() -> Progress:
