@@ -39,7 +39,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from govsearch import IndexError, SearchEngine
+from govsearch import IndexStoreError, SearchEngine
 from govsearch.web.params import parse_params, run_search
 
 OUT = ROOT / "bench" / "out"
@@ -78,7 +78,7 @@ def complete(path: Path) -> bool:
         meta = json.loads(path.with_name(path.name + ".meta.json").read_text())
         with SearchEngine(path, create=False) as engine:
             return meta.get("docs") == len(engine)
-    except (OSError, ValueError, IndexError):
+    except (OSError, ValueError, IndexStoreError):
         return False
 
 

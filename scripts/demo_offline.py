@@ -6,11 +6,15 @@ The fixture portals (tests/fixtures/portals/) imitate the structures of real
 Vietnamese government portals (Liferay, NukeViet, SharePoint, dcs.vn,
 baochinhphu.vn, an unknown CMS). This runs `govsearch crawl` against them
 with politeness delays off (they are local), then `govsearch query`.
+
+Without --index it works in a temporary index, says where, and removes it at
+the end; with --index DIR the index is kept there (for `govsearch serve`).
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,6 +34,8 @@ def main() -> int:
     ap.add_argument("queries", nargs="*", default=["dân vận", "dan van", "UBND tỉnh"])
     args = ap.parse_args()
     index = args.index or tempfile.mkdtemp(prefix="govsearch-demo-")
+    if args.index is None:
+        print(f"(a temporary index in {index}, removed at the end; --index DIR keeps one)", flush=True)
     sites = [start_portal(PORTALS / f) for f in FAMILIES]
     cli = [sys.executable, "-m", "govsearch.cli"]
     try:
@@ -48,6 +54,9 @@ def main() -> int:
     finally:
         for site in sites:
             site.stop()
+        if args.index is None:
+            shutil.rmtree(index, ignore_errors=True)
+            print(f"\n(removed the temporary index {index})", flush=True)
 
 
 if __name__ == "__main__":

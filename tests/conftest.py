@@ -1,8 +1,13 @@
-"""Shared fixtures: a small Vietnamese corpus written for the tests, and the shared corpus sample."""
+"""Shared fixtures: a small Vietnamese corpus written for the tests, and the shared corpus sample.
+
+The sample lives in ../shared beside the clone (CI has it; a user's clone does
+not): tests that need it skip with a reason naming the missing path.
+"""
 
 from __future__ import annotations
 
 import json
+import random
 from datetime import datetime
 from pathlib import Path
 
@@ -59,7 +64,15 @@ def small_engine(tmp_path) -> SearchEngine:
     engine.close()
 
 
+def need_shared(path: Path) -> Path:
+    """`path` if it exists, else skip the calling test, naming what is missing."""
+    if not path.exists():
+        pytest.skip(f"needs {path} (the shared research files beside the clone; CI has them)")
+    return path
+
+
 def sample_articles(n: int | None = None) -> list[Article]:
+    need_shared(SAMPLE)
     out = []
     with open(SAMPLE, encoding="utf-8") as f:
         for i, line in enumerate(f):
@@ -67,4 +80,24 @@ def sample_articles(n: int | None = None) -> list[Article]:
                 break
             d = json.loads(line)
             out.append(Article(url=d.get("url") or f"urn:id:{d['id']}", title=d["title"], body=d["body"]))
+    return out
+
+
+WORDS = ("cán bộ dân vận tỉnh ủy ban nhân dân hội nghị tổng kết công tác năm triển khai nhiệm vụ "
+         "phát triển kinh tế xã hội chuyển đổi số giao thông nông thôn an ninh trật tự văn hóa "
+         "đoàn kết khu dân cư quy định trách nhiệm người đứng đầu cấp ủy thành phố huyện").split()
+
+
+def synthetic_records(n: int, *, seed: int = 0, words: int = 120) -> list[dict]:
+    """n JSONL records of made-up Vietnamese text: bulk without ../shared."""
+    rng = random.Random(seed)
+    hosts = ["thainguyen.gov.vn", "baochinhphu.vn", "dcs.vn"]
+    out = []
+    for i in range(n):
+        host = hosts[i % len(hosts)]
+        out.append({"url": f"https://{host}/tin/{i}.html",
+                    "title": " ".join(rng.choices(WORDS, k=8)).capitalize(),
+                    "body": " ".join(rng.choices(WORDS, k=words)) + ".",
+                    "published": f"20{10 + i % 15}-0{1 + i % 9}-1{i % 10}T08:00:00",
+                    "source": host})
     return out

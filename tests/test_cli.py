@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from .conftest import SAMPLE, SMALL
+from .conftest import SMALL, synthetic_records
 
 CLI = [sys.executable, "-m", "govsearch.cli"]
 
@@ -111,7 +111,7 @@ def test_malformed_query_degrades_and_says_so(tmp_path):
 
 def test_killed_import_resumes_without_loss_or_duplicates(tmp_path):
     ix = str(tmp_path / "ix")
-    lines = SAMPLE.read_text(encoding="utf-8").splitlines()[:600]
+    lines = [json.dumps(r, ensure_ascii=False) for r in synthetic_records(600)]
     src = write_jsonl(tmp_path / "big.jsonl", lines)
     proc = subprocess.Popen(CLI + ["import", str(src), "--index", ix, "--batch", "50"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

@@ -6,32 +6,69 @@ The public API, the same one the CLI and the web app use:
     engine = SearchEngine("index")
     engine.add(Article(url=..., title=..., body=...))
     result = engine.search("dân vận")
+
+Every error it raises on purpose derives from GovsearchError (govsearch.errors).
 """
 
-from .article import Article, ArticleError
-from .index import (IndexError_ as IndexError, IndexLockedError, IndexNotFoundError,
-                    IndexStats, SchemaVersionError)
-from .search import Hit, QueryError, SearchEngine, SearchResult
-from .search import SORTS
+from importlib import metadata as _metadata
+
+from .article import Article, ArticleError, to_datetime
+from .errors import (CrawlError, GovsearchError, IndexDamagedError, IndexLockedError,
+                     IndexNotFoundError, IndexStoreError, InputError, SchemaVersionError)
+from .importer import ImportFileError, JsonlReader, read_jsonl
+from .index import IndexStats, default_index_path
+from .index.check import IndexCheck, check_index
+from .search import SORTS, Hit, QueryError, SearchEngine, SearchResult
 from .search.engine import MAX_LIMIT, MAX_PAGE
 from .search.parse import parse_date
 
-__version__ = "0.1.0"
+# The crawler's errors, without importing the crawler (httpx) for every `import govsearch`.
+_LAZY = {"CrawlStateError": ".crawl.state", "CrawlBusyError": ".crawl.state",
+         "PortalError": ".crawl.portals"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module 'govsearch' has no attribute {name!r}")
+
+
+try:
+    # one version source: pyproject.toml, as installed
+    __version__ = _metadata.version("govsearch")
+except _metadata.PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
+    "MAX_LIMIT",
+    "MAX_PAGE",
+    "SORTS",
     "Article",
     "ArticleError",
+    "CrawlBusyError",
+    "CrawlError",
+    "CrawlStateError",
+    "GovsearchError",
     "Hit",
-    "IndexError",
+    "ImportFileError",
+    "IndexCheck",
+    "IndexDamagedError",
     "IndexLockedError",
     "IndexNotFoundError",
     "IndexStats",
-    "MAX_LIMIT",
-    "MAX_PAGE",
+    "IndexStoreError",
+    "InputError",
+    "JsonlReader",
+    "PortalError",
     "QueryError",
-    "SORTS",
     "SchemaVersionError",
     "SearchEngine",
     "SearchResult",
+    "check_index",
+    "default_index_path",
     "parse_date",
+    "read_jsonl",
+    "to_datetime",
+    "__version__",
 ]

@@ -1,11 +1,12 @@
-"""The `govsearch` command: a thin shell over the public API.
+"""The `govsearch` command: a thin shell over the public API (`govsearch/__init__.py`).
 
-Exit codes (stable, for scripts):
-  0  success
-  1  partly failed (e.g. some import lines were bad; the rest were indexed)
-  2  bad usage or bad parameters
-  3  index problem (missing, locked, built by another schema version)
-  4  input file cannot be read
+Exit codes (stable, for scripts; the README's table is the reference):
+  0    success
+  1    partly failed (e.g. some import lines were bad; the rest were indexed)
+  2    bad usage or bad parameters
+  3    index problem (missing, locked, another schema version, damaged, cannot be written)
+  4    input file cannot be read (what was read before the damage is indexed)
+  130  interrupted (everything committed is kept; the message says how to resume)
 """
 
 from __future__ import annotations
@@ -23,18 +24,20 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .article import ArticleError
-from .importer import ImportFileError, read_jsonl
-from .index import IndexError_, default_index_path
-from .search import SORTS, QueryError, SearchEngine
-from .search.parse import parse_date
+from . import (SORTS, Article, ArticleError, CrawlError, GovsearchError, ImportFileError,
+               IndexStoreError, InputError, JsonlReader, QueryError, SearchEngine, check_index,
+               default_index_path, parse_date)
+from .progress import FileProgress
 
-EXIT_PARTIAL, EXIT_USAGE, EXIT_INDEX, EXIT_FILE = 1, 2, 3, 4
+EXIT_PARTIAL, EXIT_USAGE, EXIT_INDEX, EXIT_FILE, EXIT_INTERRUPTED = 1, 2, 3, 4, 130
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  # plain help: rich markup would swallow "[default: ...]" in option help as a tag
+                  rich_markup_mode=None,
                   help="Search Vietnamese government news: crawl, import, query.")
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# emoji=False: rich would print "urn:id:vnds-1" as "urn🆔vnds-1" (":id:" is an emoji code)
+out = Console(highlight=False, soft_wrap=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 IndexOpt = Annotated[Optional[Path], typer.Option(
     "--index", help="Index directory [default: $GOVSEARCH_INDEX or ./index]", show_default=False)]
@@ -46,11 +49,30 @@ def fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+def exit_code(e: GovsearchError) -> int:
+    """The documented exit code of an error that reaches the top."""
+    if isinstance(e, ImportFileError):
+        return EXIT_FILE
+    if isinstance(e, (IndexStoreError, CrawlError)):
+        return EXIT_INDEX  # the crawl state lives in the index directory
+    if isinstance(e, InputError):
+        return EXIT_USAGE
+    return EXIT_PARTIAL
+
+
 def open_engine(index: Path | None, *, create: bool = False) -> SearchEngine:
     try:
         return SearchEngine(index, create=create)
-    except IndexError_ as e:
+    except IndexStoreError as e:
         raise fail(str(e), EXIT_INDEX) from None
+    except OSError as e:
+        raise fail(unreadable(index, e), EXIT_INDEX) from None
+
+
+def unreadable(index: Path | None, e: OSError) -> str:
+    where = index or default_index_path()
+    return (f"index at {where} cannot be read ({e.strerror or e}): "
+            f"`govsearch check --index {where}` says what is damaged")
 
 
 def parse_day(value: str | None, name: str, *, end: bool = False) -> datetime | None:
@@ -66,6 +88,7 @@ def parse_day(value: str | None, name: str, *, end: bool = False) -> datetime | 
 
 CHECKPOINT = "import-checkpoint.json"
 BATCH = 5_000
+SHOW_BAD = 20
 
 
 def _file_id(path: Path) -> dict:
@@ -86,63 +109,140 @@ def import_(
     import resumes after the last committed batch when run again.
     """
     if not file.is_file():
-        raise fail(f"cannot read {file}: no such file", EXIT_FILE)
+        raise fail(f"cannot read {file}: {'not a regular file' if file.exists() else 'no such file'}",
+                   EXIT_FILE)
     engine = open_engine(index, create=True)
-    checkpoint = engine.path / CHECKPOINT
-    ident = _file_id(file)
-    start = 1
-    if checkpoint.exists() and not restart:
-        try:
-            saved = json.loads(checkpoint.read_text())
-            if {k: saved.get(k) for k in ident} == ident:
-                start = int(saved["line"]) + 1
-                err.print(f"resuming {file} after line {saved['line']} (already indexed; --restart to redo)")
-        except (ValueError, KeyError, TypeError):
-            pass
-    bad: list[tuple[int, str]] = []
-    indexed = 0
-    total_bytes = file.stat().st_size
     try:
-        with _progress() as progress:
-            task = progress.add_task("importing", total=None)
-            pending, last_line = [], start - 1
-            for lineno, item in read_jsonl(file, start_line=start):
-                last_line = lineno
-                if isinstance(item, ArticleError):
-                    bad.append((lineno, str(item)))
-                    continue
-                pending.append(item)
-                if len(pending) >= batch:
-                    indexed += _commit(engine, pending, progress, task)
-                    _save_checkpoint(checkpoint, ident, last_line)
-                    pending = []
-            if pending:
-                indexed += _commit(engine, pending, progress, task)
-    except ImportFileError as e:
-        raise fail(str(e), EXIT_FILE) from None
-    except IndexError_ as e:
-        raise fail(str(e), EXIT_INDEX) from None
-    checkpoint.unlink(missing_ok=True)
-    for lineno, reason in bad[:20]:
-        err.print(f"line {lineno}: {escape(reason)}")
-    if len(bad) > 20:
-        err.print(f"... and {len(bad) - 20} more bad lines")
-    err.print(f"indexed {indexed} articles from {file} ({total_bytes / 1e6:.1f} MB); "
-              f"{len(bad)} bad lines skipped; index now holds {len(engine)} articles")
-    engine.close()
-    if bad:
-        raise typer.Exit(EXIT_PARTIAL)
+        code = _ImportRun(engine, file, batch).run(restart=restart)
+    finally:
+        engine.close()
+    if code:
+        raise typer.Exit(code)
 
 
-def _commit(engine: SearchEngine, batch: list, progress: Progress, task) -> int:
-    return engine.add_many(batch, commit_every=len(batch) + 1,
-                           progress=lambda n: progress.advance(task, n))
+class _ImportRun:
+    """One `govsearch import`: read, commit a batch at a time, checkpoint, report."""
 
+    def __init__(self, engine: SearchEngine, file: Path, batch: int) -> None:
+        self.engine, self.file, self.batch = engine, file, batch
+        self.checkpoint = engine.path / CHECKPOINT
+        self.ident = _file_id(file)
+        self.bad: list[tuple[int, str]] = []   # the first SHOW_BAD of them
+        self.bad_count = 0
+        self.indexed = 0
+        self.committed_line = 0          # every line up to here is indexed (or was bad)
+        self.resumed_from = 0            # ... of which an earlier run did this many
+        self.pending: list[Article] = []
+        self.offsets: list[int] = []     # file offset after each pending article's line
+        self.progress: FileProgress | None = None
 
-def _save_checkpoint(path: Path, ident: dict, line: int) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({**ident, "line": line}))
-    os.replace(tmp, path)  # atomic: a kill never leaves half a checkpoint
+    def resume_line(self, restart: bool) -> int:
+        if restart or not self.checkpoint.exists():
+            return 0
+        try:
+            saved = json.loads(self.checkpoint.read_text())
+            if {k: saved.get(k) for k in self.ident} == self.ident:
+                line = int(saved["line"])
+                err.print(escape(f"resuming {self.file} after line {line} (already indexed; "
+                                 f"--restart to redo)"))
+                return line
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return 0
+
+    def run(self, *, restart: bool) -> int:
+        self.committed_line = self.resumed_from = self.resume_line(restart)
+        reader = JsonlReader(self.file, start_line=self.committed_line + 1)
+        label = f"importing {self.file.name}"
+        if not err.is_terminal:
+            err.print(escape(f"{label} ({reader.total_bytes / 1e6:,.1f} MB) into {self.engine.path}"))
+        file_error: ImportFileError | None = None
+        try:
+            with FileProgress(err, label, reader.total_bytes) as self.progress:
+                try:
+                    for lineno, item in reader:
+                        if isinstance(item, ArticleError):
+                            self.bad_count += 1
+                            if len(self.bad) < SHOW_BAD:
+                                self.bad.append((lineno, str(item)))
+                            if not self.pending:
+                                self.progress.update(reader.bytes_read, self.indexed, self.bad_count)
+                            continue
+                        self.pending.append(item)
+                        self.offsets.append(reader.bytes_read)
+                        if len(self.pending) >= self.batch:
+                            self.commit(lineno)
+                except ImportFileError as e:
+                    file_error = e  # index what was read before the damage, then report
+                self.commit(reader.line)
+        except KeyboardInterrupt:
+            self.report_bad()
+            err.print(escape(f"interrupted: {self.kept()}; {self.resume()}"))
+            return EXIT_INTERRUPTED
+        except IndexStoreError as e:
+            self.report_bad()
+            err.print(f"[red]error:[/red] {escape(f'{e}; {self.kept()}')}")
+            return EXIT_INDEX
+        except OSError as e:  # a full disk, a read-only index: the index cannot be written
+            self.report_bad()
+            err.print("[red]error:[/red] " + escape(
+                f"cannot write the index at {self.engine.path} ({e.strerror or e}); {self.kept()}; "
+                f"make room and {self.resume()}"))
+            return EXIT_INDEX
+        self.report_bad()
+        if file_error is not None:
+            err.print(f"[red]error:[/red] {escape(f'{file_error}; {self.kept()}')}")
+            return EXIT_FILE
+        self.checkpoint.unlink(missing_ok=True)
+        err.print(escape(f"indexed {self.indexed} articles from {self.file} "
+                         f"({self.ident['size'] / 1e6:.1f} MB); {self.bad_count} bad lines skipped; "
+                         f"index now holds {len(self.engine)} articles"))
+        return EXIT_PARTIAL if self.bad_count else 0
+
+    def commit(self, line: int) -> None:
+        """Index the pending articles in one commit, then record `line` as done."""
+        if self.pending:
+            done = 0
+
+            def step(n: int) -> None:
+                nonlocal done
+                done += n
+                self.progress.update(self.offsets[min(done, len(self.offsets)) - 1],
+                                     self.indexed + done, self.bad_count)
+
+            self.indexed += self.engine.add_many(self.pending, commit_every=len(self.pending) + 1,
+                                                 progress=step)
+            self.pending, self.offsets = [], []
+        if line > self.committed_line:
+            self.committed_line = line
+            tmp = self.checkpoint.with_suffix(".tmp")
+            tmp.write_text(json.dumps({**self.ident, "line": line}))
+            os.replace(tmp, self.checkpoint)  # atomic: a kill never leaves half a checkpoint
+
+    def kept(self) -> str:
+        try:
+            total = f"; the index holds {len(self.engine)} articles"
+        except Exception:  # noqa: BLE001 - the count is a courtesy
+            total = ""
+        if self.committed_line == self.resumed_from:
+            done = "nothing from this run is indexed"
+            if self.resumed_from:
+                done += f" (an earlier run indexed every line through line {self.resumed_from})"
+        else:
+            done = (f"{self.indexed} articles from this run are indexed and kept, every line "
+                    f"through line {self.committed_line} is done")
+        return done + total
+
+    def resume(self) -> str:
+        if self.committed_line:
+            return f"run the same command again to resume after line {self.committed_line}"
+        return "run the same command again to start it"
+
+    def report_bad(self) -> None:
+        for lineno, reason in self.bad:
+            err.print(escape(f"line {lineno}: {reason}"))
+        if self.bad_count > len(self.bad):
+            err.print(f"... and {self.bad_count - len(self.bad)} more bad lines")
 
 
 def _progress() -> Progress:
@@ -169,16 +269,17 @@ def query(
     if sort not in SORTS:
         raise fail(f"--sort must be one of: {', '.join(SORTS)}", EXIT_USAGE)
     engine = open_engine(index)
-    if len(engine) == 0:
-        engine.close()
-        raise fail(f"index at {engine.path} is empty: add articles with `govsearch import` or "
-                   f"`govsearch crawl`", EXIT_INDEX)
     try:
+        if len(engine) == 0:
+            raise fail(f"index at {engine.path} is empty: add articles with `govsearch import` or "
+                       f"`govsearch crawl`", EXIT_INDEX)
         result = engine.search(text, limit=limit, page=page, source=source,
                                since=parse_day(since, "since"), until=parse_day(until, "until", end=True),
                                sort=sort)
     except QueryError as e:
         raise fail(str(e), EXIT_USAGE) from None
+    except OSError as e:
+        raise fail(unreadable(index, e), EXIT_INDEX) from None
     finally:
         engine.close()
     if as_json:
@@ -260,7 +361,7 @@ def crawl(
                                 refresh_articles=refresh_articles)
         except PortalError as e:
             raise fail(str(e), EXIT_USAGE) from None
-        except IndexError_ as e:
+        except IndexStoreError as e:
             raise fail(str(e), EXIT_INDEX) from None
         finally:
             engine.close()
@@ -293,7 +394,11 @@ def export(
 ) -> None:
     """Write every stored article as JSONL (the import format)."""
     engine = open_engine(index)
-    stream = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        stream = open(output, "w", encoding="utf-8") if output else sys.stdout
+    except OSError as e:
+        engine.close()
+        raise fail(f"cannot write {output}: {e.strerror or e}", EXIT_FILE) from None
     n = 0
     try:
         for article in engine.articles():
@@ -301,20 +406,28 @@ def export(
             n += 1
     except BrokenPipeError:
         pass
+    except OSError as e:
+        if isinstance(e.filename, str) and Path(e.filename).parent == engine.path:
+            raise fail(f"export stopped after {n} articles: {unreadable(index, e)}", EXIT_INDEX) from None
+        raise fail(f"export stopped after {n} articles: {e.strerror or e}", EXIT_FILE) from None
     finally:
         if output:
             stream.close()
         engine.close()
     if output:
-        err.print(f"exported {n} articles to {output}")
+        err.print(f"exported {n} articles to {escape(str(output))}")
 
 
 @app.command()
 def stats(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
-    """Documents, sources, date range, size and schema version of the index."""
+    """Documents, sources (with how many lack a date or an author), date range, size, schema version."""
     engine = open_engine(index)
-    s = engine.stats()
-    engine.close()
+    try:
+        s = engine.stats()
+    except OSError as e:
+        raise fail(unreadable(index, e), EXIT_INDEX) from None
+    finally:
+        engine.close()
     data = s.to_dict()
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
@@ -322,12 +435,46 @@ def stats(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     table = Table(show_header=False)
     table.add_row("index", escape(s.path))
     table.add_row("documents", f"{s.documents:,}")
-    table.add_row("sources", f"{len(s.sources)}: " + escape(", ".join(
-        f"{k} ({v})" for k, v in sorted(s.sources.items(), key=lambda kv: -kv[1])[:10])))
+    table.add_row("sources", f"{len(s.sources)}")
     table.add_row("published", f"{data['earliest'] or '-'} … {data['latest'] or '-'}")
     table.add_row("size", f"{s.size_bytes / 1e6:.1f} MB in {s.segments} segment(s)")
     table.add_row("schema version", str(s.schema_version))
     out.print(table)
+    if s.sources:
+        by_source = Table("source")
+        for heading in ("articles", "no date", "no author"):
+            by_source.add_column(heading, justify="right")
+        for name, n in sorted(s.sources.items(), key=lambda kv: (-kv[1], kv[0])):
+            by_source.add_row(escape(name or "(none)"), f"{n:,}", f"{s.undated.get(name, 0):,}",
+                              f"{s.no_author.get(name, 0):,}")
+        out.print(by_source)
+
+
+@app.command()
+def check(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+    """Whether the index opens and reads: schema version, every segment file present and readable.
+
+    Exits 3 when something is missing or damaged, and says how to rebuild.
+    Read-only: safe while an import, a crawl or a server uses the index.
+    """
+    result = check_index(index or default_index_path())
+    if as_json:
+        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        for problem in result.problems:
+            err.print(f"[red]damaged:[/red] {escape(problem)}" if result.exists
+                      else f"[red]error:[/red] {escape(problem)}")
+        for note in result.notes:
+            err.print(f"note: {escape(note)}")
+        if result.ok:
+            out.print(escape(f"index at {result.path} is readable: {result.documents:,} documents in "
+                             f"{result.segments} segment(s), {result.files_read} files "
+                             f"({result.bytes_read / 1e6:.1f} MB) read, schema version "
+                             f"{result.schema_version}"))
+        else:
+            err.print(escape(result.rebuild_hint()))
+    if not result.ok:
+        raise typer.Exit(EXIT_INDEX)
 
 
 # --- serve ----------------------------------------------------------------
@@ -350,7 +497,7 @@ def serve(
     index_dir = index or default_index_path()
     try:
         SearchEngine(index_dir, create=False).close()
-    except IndexError_ as e:
+    except IndexStoreError as e:
         # Not fatal: the app opens the index on the first request after it exists.
         err.print(f"[yellow]warning:[/yellow] {escape(str(e))}")
     err.print(f"serving {escape(str(index_dir))} on http://{host}:{port}/ (API docs at /docs; Ctrl-C to stop)")
@@ -367,7 +514,7 @@ def _read_page(source: str, url: str | None) -> tuple[bytes, str, str | None]:
     if source.startswith(("http://", "https://")):
         import httpx
 
-        from .crawl.fetch import DEFAULT_USER_AGENT
+        from .crawl import DEFAULT_USER_AGENT
 
         try:
             response = httpx.get(source, follow_redirects=True, timeout=20,
@@ -401,7 +548,7 @@ def extract_command(
         raise fail(f"--url {url!r} is not an http(s) URL", EXIT_USAGE)
     own: tuple = ()
     if profiles is not None:
-        from .crawl.portals import PortalError, load_portal
+        from .crawl import PortalError, load_portal
 
         try:
             text = profiles.read_text(encoding="utf-8")
@@ -446,9 +593,19 @@ def extract_command(
 def main() -> None:
     try:
         app()
+    except GovsearchError as e:  # one line, never a traceback
+        err.print(f"[red]error:[/red] {escape(str(e))}")
+        sys.exit(exit_code(e))
     except KeyboardInterrupt:
         err.print("interrupted; everything committed so far is kept (run again to resume)")
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
+    except OSError as e:  # not one of ours: still one line, and a hint when it is the index's
+        where = Path(e.filename).parent if isinstance(e.filename, str) else None
+        if where is not None and (where / "govsearch.json").exists():
+            err.print(f"[red]error:[/red] {escape(unreadable(where, e))}")
+            sys.exit(EXIT_INDEX)
+        err.print(f"[red]error:[/red] {escape(str(e))}")
+        sys.exit(EXIT_PARTIAL)
 
 
 if __name__ == "__main__":

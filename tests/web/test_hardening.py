@@ -151,11 +151,10 @@ def test_damage_in_an_embedders_engine_is_a_503_too(built, tmp_path):
 def test_an_index_rebuilt_in_place_is_served_without_a_restart(built, tmp_path):
     ix = tmp_path / "ix"
     shutil.copytree(built, ix)
+    # damaged before the server has read it (files it has open stay readable to it)
+    _truncate(".trm")(ix)
     with TestClient(create_app(ix), raise_server_exceptions=False) as c:
-        assert c.get("/api/search", params={"q": "dân vận"}).json()["total"] == 26
-        _truncate(".trm")(ix)
-        # a word not asked before: the engine keeps the postings it has read in memory
-        assert c.get("/api/search", params={"q": "hội nghị"}).status_code == 503
+        assert c.get("/api/search", params={"q": "dân vận"}).status_code == 503
         shutil.rmtree(ix)
         with SearchEngine(ix) as engine:
             engine.add_many(web_articles()[:10])

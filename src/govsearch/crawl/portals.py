@@ -38,10 +38,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..errors import InputError
 from .urls import canonicalize
 
 
-class PortalError(ValueError):
+class PortalError(InputError):
     """A portal file is malformed."""
 
 

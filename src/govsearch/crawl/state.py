@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .vocab import Kind
+from ..errors import CrawlError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
@@ -65,7 +66,7 @@ except ImportError:  # Windows: no advisory locks; one crawl at a time is then u
     fcntl = None  # type: ignore[assignment]
 
 
-class CrawlStateError(RuntimeError):
+class CrawlStateError(CrawlError, RuntimeError):
     """The crawl state file cannot be used."""
 
 

@@ -109,7 +109,9 @@ def open_columns(reader, fields) -> None:
     `stored_fields` then fails on None). Opened files stay readable after
     they are deleted (storage.py maps them).
     """
-    perdoc = reader._perdoc
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is None:  # the EmptyReader of an index with no segment
+        return
     perdoc._cached_reader("_stored", STORED_COLUMN)
     for field in fields:
         perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)

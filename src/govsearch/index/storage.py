@@ -4,17 +4,19 @@ Whoosh reads a segment file through one file object per searcher, with
 `seek()` then `read()`. Two threads searching the same searcher move each
 other's position between those two calls and read each other's bytes
 (UnpicklingError, TermNotFound), so searches had to take turns. Here each
-opened file is a read-only memory map read at a position kept per thread:
-`seek` and `read` from different threads no longer interleave, and searches
-on one engine run at the same time. (Positioned `os.pread` calls did the
-same, but Whoosh reads in pieces of a few bytes, and 64,000 system calls made
-a cold query 1-3 s.) Writing is Whoosh's own (one writer, under its lock).
+opened file reads with `os.pread` at a position kept per thread, through a
+read-ahead buffer of its own per thread: `seek` and `read` from different
+threads no longer interleave, and searches on one engine run at the same
+time. The buffer matters: Whoosh reads in pieces of a few bytes, and one
+system call each (64,000 for a cold query) made cold queries 1-3 s. A memory
+map would have been simpler and faster, but a file truncated under a map
+kills the process (SIGBUS) where a read only comes back short.
+Writing is Whoosh's own (one writer, under its lock).
 """
 
 from __future__ import annotations
 
 import io
-import mmap
 import os
 import threading
 
@@ -22,17 +24,21 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 
 
+# Bytes read ahead per thread and file.
+READ_AHEAD = 64 * 1024
+
+
 class SharedReadFile(io.RawIOBase):
-    """A read-only file mapped into memory, with one read position per thread."""
+    """A read-only file with one read position (and read-ahead buffer) per thread.
+
+    The descriptor stays valid after a merge deletes the file.
+    """
 
     def __init__(self, path: str) -> None:
         super().__init__()
         self.name = path
         self._fd = os.open(path, os.O_RDONLY)
         self._size = os.fstat(self._fd).st_size
-        # a mapping stays valid after a merge deletes the file
-        self._map: mmap.mmap | bytes = (mmap.mmap(self._fd, 0, access=mmap.ACCESS_READ)
-                                        if self._size else b"")
         self._local = threading.local()
 
     @property
@@ -71,7 +77,17 @@ class SharedReadFile(io.RawIOBase):
         pos = self._pos
         if size is None or size < 0:
             size = max(self._size - pos, 0)
-        data = self._map[pos:pos + size]
+        local = self._local
+        start = getattr(local, "start", -1)
+        buf = getattr(local, "buf", b"")
+        if not (start <= pos and pos + size <= start + len(buf)):
+            if size >= READ_AHEAD:
+                data = os.pread(self._fd, size, pos)
+                self._pos = pos + len(data)
+                return data
+            buf = os.pread(self._fd, READ_AHEAD, pos)
+            local.start, local.buf, start = pos, buf, pos
+        data = buf[pos - start:pos - start + size]
         self._pos = pos + len(data)
         return data
 
@@ -93,11 +109,6 @@ class SharedReadFile(io.RawIOBase):
 
     def close(self) -> None:
         if not self.closed:
-            if isinstance(self._map, mmap.mmap):
-                try:
-                    self._map.close()
-                except BufferError:  # a view of it is still alive; the GC closes it
-                    pass
             os.close(self._fd)
         super().close()
 

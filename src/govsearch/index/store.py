@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
 from ..article import Article
+from ..errors import IndexLockedError, IndexNotFoundError, IndexStoreError, SchemaVersionError
 from .internals import live_mask, segment_readers, u64_column
 from .pairs import PairBatch, PairStore, article_pairs
 from .schema import SCHEMA_VERSION, analyzed_doc, article_from_stored, make_schema
@@ -32,20 +33,9 @@ META_FILE = "govsearch.json"
 DEFAULT_INDEX = "index"
 
 
-class IndexError_(Exception):
-    """Base class of index errors that front ends report as one line."""
-
-
-class IndexNotFoundError(IndexError_):
-    pass
-
-
-class SchemaVersionError(IndexError_):
-    pass
-
-
-class IndexLockedError(IndexError_):
-    pass
+# The index's errors live in the one exception tree (govsearch.errors).
+# IndexError_ is the old name of their base, kept for code written against it.
+IndexError_ = IndexStoreError
 
 
 def default_index_path() -> Path:
@@ -63,6 +53,9 @@ class IndexStats:
     size_bytes: int
     schema_version: int
     segments: int
+    # per source, live documents without a publication date / without an author
+    undated: dict[str, int] = field(default_factory=dict)
+    no_author: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """What `govsearch stats --json` prints and `/api/stats` returns."""
@@ -71,7 +64,7 @@ class IndexStats:
             "earliest": self.earliest.isoformat() if self.earliest else None,
             "latest": self.latest.isoformat() if self.latest else None,
             "size_bytes": self.size_bytes, "schema_version": self.schema_version,
-            "segments": self.segments,
+            "segments": self.segments, "undated": self.undated, "no_author": self.no_author,
         }
 
 
@@ -164,10 +157,10 @@ class IndexStore:
             if not batch:
                 return count
             with self.writer(timeout=timeout) as w:
-                # Decided under the write lock: another writer may have
-                # filled the index while this one waited for it. In an empty
-                # index nothing can be replaced, so the lookup is skipped.
-                add = self.doc_count() == 0
+                # In an empty index nothing can be replaced: skip the lookup.
+                # Decided under the lock, from the segments this writer sees:
+                # another writer may have committed while this one waited.
+                add = sum(seg.doc_count() for seg in w.segments) == 0
                 put = w.add_document if add else w.update_document
                 self._compact_pairs()
                 seq = self.pairs.next_seq()
@@ -226,21 +219,66 @@ class IndexStore:
                 yield article_from_stored(stored)
 
     def stats(self) -> IndexStats:
-        """Counts and size; the date range is left to SearchEngine.stats (cached column)."""
+        """Counts and size over live documents; the date range is left to SearchEngine.stats.
+
+        Postings skip deleted documents, whereas a term's document frequency
+        still counts every replaced version of a re-imported article.
+        """
         with self.ix.searcher() as s:
             reader = s.reader()
-            sources: dict[str, int] = {}
-            for term, info in reader.iter_field("source"):
-                sources[term.decode("utf-8") if isinstance(term, bytes) else term] = info.doc_frequency()
+            n = reader.doc_count_all()
+            # code 0: no source; k: the k-th source term
+            names = [""] + _lexicon(reader, "source")
+            code = np.zeros(n, dtype=np.int64)
+            for k, term in enumerate(names[1:], 1):
+                code[_ids(reader.postings("source", term))] = k
+            with_author = np.zeros(n, dtype=bool)
+            for term in _lexicon(reader, "author"):
+                with_author[_ids(reader.postings("author", term))] = True
+            live = np.zeros(n, dtype=bool)
+            live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+            dated = _dated(reader, n)
+
+            def per_source(mask: np.ndarray) -> dict[str, int]:
+                counts = np.bincount(code[mask], minlength=len(names))
+                return {names[k]: int(c) for k, c in enumerate(counts) if c}
+
+            sources = per_source(live)
+            undated = per_source(live & ~dated)
+            no_author = per_source(live & ~with_author)
             size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
             size += self.pairs.size_bytes()
             return IndexStats(
                 path=str(self.path), documents=s.doc_count(), sources=sources,
                 earliest=None, latest=None, size_bytes=size,
-                schema_version=SCHEMA_VERSION, segments=len(self.ix._segments()))
+                schema_version=SCHEMA_VERSION, segments=len(self.ix._segments()),
+                undated=undated, no_author=no_author)
 
     def close(self) -> None:
         self.ix.close()
+
+
+def _lexicon(reader, fieldname: str) -> list[str]:
+    if fieldname not in reader.indexed_field_names():
+        return []
+    return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(fieldname)]
+
+
+def _ids(matcher) -> np.ndarray:
+    """Live document numbers of a posting list (the matcher skips deleted documents)."""
+    return np.fromiter(matcher.all_ids(), dtype=np.int64)
+
+
+def _dated(reader, n: int) -> np.ndarray:
+    """Per document, whether it has a publication date (the column reads 0 where there is none)."""
+    dated = np.zeros(n, dtype=bool)
+    # segment by segment: a segment where no document had a date has no column at all
+    for leaf, base in reader.leaf_readers():
+        if leaf.has_column("published"):
+            m = leaf.doc_count_all()
+            column = leaf.column_reader("published", translate=False)
+            dated[base:base + m] = np.fromiter(column, dtype=np.int64, count=m) != 0
+    return dated
 
 
 def _abandon(w: SegmentWriter) -> None:

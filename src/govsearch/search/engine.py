@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 from whoosh.util.times import datetime_to_long, long_to_datetime
 
-from ..article import VIETNAM_TZ, Article
+from ..article import VIETNAM_TZ, Article, to_datetime
+from ..errors import InputError
 from ..index import IndexStats, IndexStore
 from ..index.schema import article_from_stored, local_naive
 from .build import TITLE_RUN, Plan, build_plan, exclusion_phrases
@@ -29,7 +30,7 @@ FACETS = ("source", "year")
 MAX_LIMIT = 100
 
 
-class QueryError(ValueError):
+class QueryError(InputError):
     """Bad search parameters (not the query text, which never fails)."""
 
 
@@ -117,6 +118,9 @@ class SearchEngine:
                facets: bool = True) -> SearchResult:
         """Search the index. The query text never raises; bad parameters raise QueryError."""
         t0 = time.perf_counter()
+        # date, datetime or ISO 8601 string; anything else is a QueryError
+        since = to_datetime(since, "since", error=QueryError)
+        until = to_datetime(until, "until", end=True, error=QueryError)
         if sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         if not 1 <= limit <= MAX_LIMIT:

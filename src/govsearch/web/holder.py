@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from govsearch import IndexNotFoundError, SchemaVersionError, SearchEngine
+from govsearch import IndexNotFoundError, IndexStoreError, SchemaVersionError, SearchEngine
 
 from .params import ParamError
 
@@ -44,7 +44,7 @@ MESSAGES = {
 }
 
 
-class IndexUnavailable(Exception):
+class IndexUnavailable(IndexStoreError):
     """The index cannot be read: `kind` is missing, version or damaged; `str(e)` English, `e.vi` Vietnamese."""
 
     def __init__(self, kind: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from govsearch import MAX_LIMIT, MAX_PAGE, SORTS, QueryError, SearchEngine, SearchResult, parse_date
+from govsearch import MAX_LIMIT, MAX_PAGE, SORTS, InputError, QueryError, SearchEngine, SearchResult, parse_date
 
 DEFAULT_LIMIT = 10
 DATE_FORMATS = "YYYY-MM-DD, YYYY-MM, YYYY or DD/MM/YYYY"
@@ -15,7 +15,7 @@ NAMES_VI = {"page": "Số trang", "limit": "Số kết quả mỗi trang", "sinc
             "until": "Ngày kết thúc", "sort": "Cách sắp xếp"}
 
 
-class ParamError(ValueError):
+class ParamError(InputError):
     """A parameter a user or a client got wrong; reported as 400/422, never 500.
 
     `str(e)` is the English line the JSON API returns; `e.vi` what the page shows.
