@@ -17,6 +17,7 @@ _LEAD_PREFIX = re.compile(
 )
 _AUTHOR_LABEL = re.compile(
     r"^(?:(?:tác giả(?: bài viết)?|người viết|bài(?:,| và)? ảnh|tin(?:,| và)? ảnh|bài|tin)\s*:\s*"
+    r"|(?:tác giả|người viết)\s+(?=[A-ZĐÐÀ-Ỹ])"
     r"|(?:được viết |viết |đăng |gửi )?bởi\s*:?\s+|by\s+)", re.I
 )
 _BYLINE = re.compile(r"^[A-ZĐÐÀ-Ỹ][\wÀ-ỹĐđ.]*(?:[ ]+(?:-[ ]+)?[A-ZĐÐÀ-Ỹ][\wÀ-ỹĐđ.]*){1,5}$")
