@@ -12,7 +12,7 @@ from ..article import Article
 from . import generic, signals
 from .dates import DateMatch
 from .fields import (author_from, breadcrumb_of, canonical_of, captions_in, date_from, is_boilerplate_line,
-                     looks_like_byline, strip_author_label, strip_lead_prefix)
+                     is_source_line, looks_like_byline, strip_author_label, strip_lead_prefix)
 from .html import clean, paragraphs, strip_noise
 from .profile import Page, Profile
 
@@ -205,6 +205,8 @@ def take_byline(lines: list[str], author: str) -> tuple[list[str], str, bool]:
     """Lines without the trailing byline, the author (from that byline when none was found), and whether
     the author came from the text."""
     from_text = False
+    if lines and is_source_line(lines[-1]):
+        lines = lines[:-1]
     if not author and len(lines) >= 2 and _AFFILIATION.match(lines[-1]) and len(lines[-1]) <= 64 \
             and looks_like_byline(lines[-2]) and not generic.is_placeholder_author(lines[-2]):
         # A signed essay ends "Name" then "Học viện ..." (the writer's institution): neither is text.
