@@ -48,3 +48,19 @@ def test_signed_essay_gives_its_author_and_drops_institution_and_source() -> Non
     assert article.author == "Trần Văn Bình"
     assert "Trường Chính trị tỉnh" not in article.body and "TTXVN" not in article.body
     assert article.body.endswith("giải quyết kịp thời kiến nghị chính đáng.")
+
+
+RETOUCHED = """<html><head><title>Chính phủ họp phiên thường kỳ tháng 7/2024</title>
+<meta property="og:title" content="Chính phủ họp phiên thường kỳ tháng 7/2024">
+<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Chính phủ họp phiên thường kỳ tháng 7/2024"}</script>
+</head><body><div class="logo"><a href="/">Báo điện tử Chính phủ</a></div>
+<h1 class="detail-title">Chính phủ họp phiên thường kỳ tháng 7 năm 2024</h1>
+<div class="detail-content"><p>Chiều 3/8, Thủ tướng Chính phủ chủ trì phiên họp Chính phủ thường kỳ tháng 7 năm 2024,
+thảo luận tình hình kinh tế - xã hội bảy tháng và nhiệm vụ, giải pháp trọng tâm thời gian tới.</p>
+<p>Các thành viên Chính phủ đánh giá kinh tế vĩ mô ổn định, lạm phát được kiểm soát, các cân đối lớn được bảo đảm.</p>
+</div></body></html>"""
+
+
+def test_the_printed_headline_beats_a_retouched_metadata_title() -> None:
+    article = extract(RETOUCHED, "https://news.test/chinh-phu-hop-phien-thuong-ky-102240803.htm")
+    assert article is not None and article.title == "Chính phủ họp phiên thường kỳ tháng 7 năm 2024"

@@ -219,6 +219,9 @@ def find_title(page: Page, body: Tag | None = None) -> tuple[str, Tag | None, st
         while tag is not None and tag.parent is not None and clean(tag.parent.get_text(" ")) == best[1]:
             tag = tag.parent
         return best[1], tag, best[3]
+    near = _nearly_agreeing(candidates, refs)
+    if near is not None:
+        return clean(near.get_text(" ")), near, f"{near.name} nearly agreeing with the metadata"
     headline = signals.jsonld_field(page, "headline")
     if headline:
         return headline, None, "JSON-LD headline"
@@ -233,6 +236,25 @@ def find_title(page: Page, body: Tag | None = None) -> tuple[str, Tag | None, st
         return value, None, f"meta {name}"
     parts = site_title_parts(page)
     return (parts[0], None, "<title> minus site name") if parts else ("", None, "")
+
+
+_NEAR = 0.8  # shared words over all words: "tháng 7 năm 2024" printed, "tháng 7/2024" in og:title
+
+
+def _nearly_agreeing(candidates: list[Tag], refs: list[tuple[str, str]]) -> Tag | None:
+    """The printed <h1> whose words are nearly those of a metadata title: editors retouch og:title and
+    JSON-LD headlines ("tháng 7/2024" for "tháng 7 năm 2024"), the page prints its own."""
+    best: tuple[float, int, Tag] | None = None
+    for i, tag in enumerate(candidates):
+        if tag.name != "h1":
+            continue
+        words = set(_norm(tag.get_text(" ")).split())
+        for ref, _ in refs:
+            ref_words = set(ref.split())
+            score = len(words & ref_words) / max(1, len(words | ref_words))
+            if score >= _NEAR and (best is None or (score, -i) > best[:2]):
+                best = (score, -i, tag)
+    return best[2] if best is not None else None
 
 
 def doc_order(page: Page) -> dict[int, int]:
