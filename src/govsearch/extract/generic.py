@@ -249,7 +249,9 @@ def _nearly_agreeing(candidates: list[Tag], refs: list[tuple[str, str]]) -> Tag 
         if tag.name != "h1":
             continue
         words = set(_norm(tag.get_text(" ")).split())
-        for ref, _ in refs:
+        for ref, signal in refs:
+            if signal == "<title>":
+                continue  # a <title> adds the site's name and repeats section headings: too weak to near-match
             ref_words = set(ref.split())
             score = len(words & ref_words) / max(1, len(words | ref_words))
             if score >= _NEAR and (best is None or (score, -i) > best[:2]):
