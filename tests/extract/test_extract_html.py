@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from govsearch.extract import canonical_url, decode_html, detect_cms, find_feeds, find_links, strip_lead_prefix
+from govsearch.extract import canonical_url, decode_html, detect_cms, strip_lead_prefix
 from govsearch.extract.html import paragraphs, parse
 
 VI = "Cộng hòa xã hội chủ nghĩa Việt Nam: Uỷ ban nhân dân tỉnh Thái Nguyên"
@@ -57,20 +57,6 @@ def test_nfd_input_is_composed() -> None:
 def test_paragraphs_split_at_blocks_and_clean_nbsp() -> None:
     soup = parse("<div><p>Một\u00a0hai</p>ba<br>bốn<span> năm</span><div>sáu</div></div>")
     assert paragraphs(soup.div) == ["Một hai", "ba", "bốn năm", "sáu"]
-
-
-def test_find_links_absolute_deduplicated() -> None:
-    html = ('<base href="/news/"><a href="a.html#x">1</a><a href="a.html">2</a><a href="/b?x=1">3</a>'
-            '<a href="javascript:void(0)">4</a><a href="mailto:x@y.vn">5</a><a href="http://other.vn/c">6</a>')
-    assert find_links(html, "http://site.vn/index.html") == [
-        "http://site.vn/news/a.html", "http://site.vn/b?x=1", "http://other.vn/c"]
-
-
-def test_find_feeds() -> None:
-    html = ('<link rel="alternate" type="application/rss+xml" href="/news/rss/">'
-            '<link rel="alternate" type="application/atom+xml" href="atom.xml">'
-            '<link rel="alternate" hreflang="en" href="/en/"><link rel="stylesheet" href="x.css">')
-    assert find_feeds(html, "http://site.vn/news/a.html") == ["http://site.vn/news/rss/", "http://site.vn/news/atom.xml"]
 
 
 def test_canonical_drops_nukeviet_savefile() -> None:

@@ -7,7 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from govsearch.extract import canonical_url, detect_cms, extract, find_feeds
+from govsearch.crawl.discover import page_links
+from govsearch.extract import canonical_url, detect_cms, extract
 
 from tests.fixtures.portals.server import PORTALS
 
@@ -50,6 +51,6 @@ def test_nukeviet_savefile_heads(row: dict[str, str]) -> None:
     assert "/savefile/" not in canonical
     assert canonical == row["url"].replace("/savefile/", "/", 1)
     if b'type="application/rss+xml">' in data:
-        assert find_feeds(data, row["url"]), "NukeViet announces its news RSS in the head"
+        assert page_links(data, row["url"]).feeds, "NukeViet announces its news RSS in the head"
     # A head without a body is not an article.
     assert extract(data, row["url"]) is None

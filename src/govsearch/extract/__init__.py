@@ -1,18 +1,17 @@
 """HTML to Article: recognise the CMS family, apply its profile, fall back to generic rules.
 
-Public API: extract, detect_cms, is_article, canonical_url, find_links, find_feeds, decode_html,
-parse_vietnamese_datetime.
+Public API: extract, detect_cms, is_article, canonical_url, decode_html, parse_vietnamese_datetime.
+(A page's links and feeds are the crawl's business: govsearch.crawl.discover.page_links.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import urljoin
 
 from ..article import Article
 from .dates import find_datetimes, is_clock, parse_vietnamese_datetime
 from .generic import GENERIC
-from .html import decode_html, iter_hrefs, parse
+from .html import decode_html, parse
 from .fields import canonical_of, strip_lead_prefix
 from .pipeline import Extraction, analyse, declines, knows_template, listing_reason, run
 from .profile import Page, Profile
@@ -21,8 +20,6 @@ from .profile_data import ProfileError, builtin_profiles, load_profiles, profile
 
 # Order matters only where fingerprints overlap: the most specific first (profiles/builtin.toml).
 PROFILES: tuple[Profile, ...] = builtin_profiles()
-
-_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
 
 
 def _page(html: str | bytes, url: str, content_type: str | None = None) -> Page:
@@ -99,25 +96,8 @@ def canonical_url(html: str | bytes, url: str, profiles: Sequence[Profile] = ())
     return _profile(page, profiles).fix_url(canonical_of(page))
 
 
-def find_links(html: str | bytes, base_url: str) -> list[str]:
-    """Absolute http(s) link targets in document order, duplicates and fragments removed."""
-    return list(dict.fromkeys(iter_hrefs(parse(html), base_url)))
-
-
-def find_feeds(html: str | bytes, base_url: str) -> list[str]:
-    """Absolute URLs of RSS/Atom feeds announced with <link rel=alternate>."""
-    soup = parse(html)
-    feeds = []
-    for link in soup.find_all("link", href=True):
-        rel = link.get("rel") or []
-        rels = [r.lower() for r in (rel if isinstance(rel, list) else [rel])]
-        if "alternate" in rels and str(link.get("type", "")).lower() in _FEED_TYPES:
-            feeds.append(urljoin(base_url, str(link["href"])))
-    return list(dict.fromkeys(feeds))
-
-
 __all__ = [
     "Article", "Extraction", "Extractor", "PROFILES", "ProfileError", "extract_page", "load_profiles",
     "profile_from_dict", "profiles_from_toml", "Profile", "canonical_url", "decode_html", "detect_cms", "extract", "find_datetimes",
-    "find_feeds", "find_links", "is_article", "is_clock", "parse_vietnamese_datetime", "strip_lead_prefix",
+    "is_article", "is_clock", "parse_vietnamese_datetime", "strip_lead_prefix",
 ]

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-VIETNAM_TZ = timezone(timedelta(hours=7))
+from ..article import VIETNAM_TZ
 
 # Sanity window: portals print placeholder years (0001, 1900) and typos far off.
 _MIN_YEAR, _MAX_YEAR = 1990, 2100

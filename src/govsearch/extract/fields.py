@@ -17,13 +17,14 @@ _LEAD_PREFIX = re.compile(
 )
 _AUTHOR_LABEL = re.compile(
     r"^(?:(?:tác giả(?: bài viết)?|người viết|bài(?:,| và)? ảnh|tin(?:,| và)? ảnh|bài|tin)\s*:\s*"
+    r"|(?:tác giả|người viết)\s+(?=[A-ZĐÐÀ-Ỹ])"
     r"|(?:được viết |viết |đăng |gửi )?bởi\s*:?\s+|by\s+)", re.I
 )
 _BYLINE = re.compile(r"^[A-ZĐÐÀ-Ỹ][\wÀ-ỹĐđ.]*(?:[ ]+(?:-[ ]+)?[A-ZĐÐÀ-Ỹ][\wÀ-ỹĐđ.]*){1,5}$")
 # Toolbar words, skip links and counters that leak into article containers as whole lines.
 _BOILERPLATE_LINE = re.compile(
     r"^(?:truy cập nội dung luôn|bỏ qua nội dung|xem cỡ chữ|cỡ chữ|đọc bài viết|nghe bài viết|in|in bài|"
-    r"in trang|gửi email|gửi bài viết|chia sẻ|lưu|lưu bài viết|bản in|quay lại|về đầu trang|"
+    r"in trang|gửi email|gửi bài viết|gửi cho bạn bè|gửi bạn bè|chia sẻ|lưu|lưu bài viết|bản in|quay lại|về đầu trang|"
     r"(?:đã xem|lượt xem|số lượt xem|lượt đọc)\s*:?\s*[\d.,]+|[\d.,]+\s*lượt xem|"
     r"tin liên quan|tin khác|các tin khác|bài viết liên quan)\s*[:|]?$",
     re.I,
@@ -135,8 +136,21 @@ def captions_in(root: Tag) -> set[str]:
 
 
 def is_boilerplate_line(line: str) -> bool:
-    """True for toolbar words, skip links, counters and box headings standing alone as a line."""
-    return bool(_BOILERPLATE_LINE.match(line))
+    """True for toolbar words, skip links, counters and box headings standing alone as a line, or a
+    toolbar printed as one line of them ("In bài | Gửi cho bạn bè | Về đầu trang")."""
+    if _BOILERPLATE_LINE.match(line):
+        return True
+    parts = [p.strip() for p in line.split("|")]
+    return len(parts) >= 2 and all(_BOILERPLATE_LINE.match(p) for p in parts if p)
+
+
+# "Theo TTXVN", "Nguồn: Sở Tư pháp" under the text: where the story came from, not part of it.
+_SOURCE_LINE = re.compile(r"^(?:theo|nguồn(?: tin)?\s*:)\s*[^\s,.;:][^,;:]{1,40}$", re.I)
+
+
+def is_source_line(line: str) -> bool:
+    """True for a short credit line naming the story's source ("Theo TTXVN"), not a sentence."""
+    return bool(_SOURCE_LINE.match(line)) and not line.endswith((".", "!", "?"))
 
 
 def strip_author_label(line: str) -> str:

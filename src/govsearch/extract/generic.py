@@ -219,17 +219,44 @@ def find_title(page: Page, body: Tag | None = None) -> tuple[str, Tag | None, st
         while tag is not None and tag.parent is not None and clean(tag.parent.get_text(" ")) == best[1]:
             tag = tag.parent
         return best[1], tag, best[3]
+    near = _nearly_agreeing(candidates, refs)
+    if near is not None:
+        return clean(near.get_text(" ")), near, f"{near.name} nearly agreeing with the metadata"
     headline = signals.jsonld_field(page, "headline")
     if headline:
         return headline, None, "JSON-LD headline"
     above = _heading_above(page, candidates, body)
     if above is not None:
         return clean(above.get_text(" ")), above, f"{above.name} above the text"
+    opening = _heading_opening(candidates, body)
+    if opening is not None:
+        return clean(opening.get_text(" ")), opening, f"{opening.name} opening the text"
     value, name = signals.meta(page, "og:title", "twitter:title")
     if value:
         return value, None, f"meta {name}"
     parts = site_title_parts(page)
     return (parts[0], None, "<title> minus site name") if parts else ("", None, "")
+
+
+_NEAR = 0.8  # shared words over all words: "tháng 7 năm 2024" printed, "tháng 7/2024" in og:title
+
+
+def _nearly_agreeing(candidates: list[Tag], refs: list[tuple[str, str]]) -> Tag | None:
+    """The printed <h1> whose words are nearly those of a metadata title: editors retouch og:title and
+    JSON-LD headlines ("tháng 7/2024" for "tháng 7 năm 2024"), the page prints its own."""
+    best: tuple[float, int, Tag] | None = None
+    for i, tag in enumerate(candidates):
+        if tag.name != "h1":
+            continue
+        words = set(_norm(tag.get_text(" ")).split())
+        for ref, signal in refs:
+            if signal == "<title>":
+                continue  # a <title> adds the site's name and repeats section headings: too weak to near-match
+            ref_words = set(ref.split())
+            score = len(words & ref_words) / max(1, len(words | ref_words))
+            if score >= _NEAR and (best is None or (score, -i) > best[:2]):
+                best = (score, -i, tag)
+    return best[2] if best is not None else None
 
 
 def doc_order(page: Page) -> dict[int, int]:
@@ -249,6 +276,24 @@ def _heading_above(page: Page, candidates: list[Tag], body: Tag | None) -> Tag |
     start = order.get(id(body), -1)
     before = [t for t in candidates if order.get(id(t), -1) < start and not any(p is t for p in body.parents)]
     return before[-1] if before else None
+
+
+def _heading_opening(candidates: list[Tag], body: Tag | None) -> Tag | None:
+    """A heading or title-named block that is the text block's first line (old ASP.NET templates print
+    the headline inside the story's block, under a <title> that is only the site name); not its sapo."""
+    if body is None:
+        return None
+    first = next((t for t in body.find_all(string=True) if t.strip()), None)
+    if first is None:
+        return None
+    for tag in candidates:
+        if tag is body or _LEAD_CLASS.search(_attrs(tag)) or not any(p is tag for p in first.parents):
+            continue
+        if first.find_parent("a", href=True) is not None:
+            continue  # a headline linking elsewhere is a teaser's, not the page's own
+        if any(p is body for p in tag.parents) and len(clean(body.get_text(" "))) > 2 * len(clean(tag.get_text(" "))):
+            return tag
+    return None
 
 
 def _own_text_length(tag: Tag) -> int:
@@ -348,17 +393,22 @@ def linked_headline(node: Tag, url: str, title: str = "") -> bool:
     if len(text) > 800 or (title and title in text):
         return False
     for block in [node, *list(node.parents)[:2]]:
+        if block.name in ("body", "html", "[document]"):
+            break  # the page's first link is its logo or menu, whatever the page holds
         first = next((t for t in block.find_all(string=True) if t.strip()), None)
         link = first.find_parent("a") if first is not None else None
         if link is None or not any(p is block for p in link.parents) or not link.get("href"):
+            continue
+        if _is_brand(link):
             continue
         if len(clean(link.get_text(" ")).split()) >= 6 and urljoin(url, str(link["href"])) != url:
             return True
     return False
 
 
-def looks_like_listing(root: Tag) -> bool:
-    """True for a container of teaser items: many headline links, or repeated teaser blocks."""
+def looks_like_listing(root: Tag, kin: bool = True) -> bool:
+    """True for a container of teaser items: many headline links, or repeated teaser blocks (kin: or
+    root itself one of several same-kind blocks carrying headline links)."""
     headlines = _headline_links(root)
     # An article may embed a box of other headlines; a listing is mostly headlines and their teasers.
     share = sum(map(len, headlines)) / max(1, len(text_of(root)))
@@ -366,7 +416,7 @@ def looks_like_listing(root: Tag) -> bool:
         return True
     if len(headlines) >= 3 and link_density(root) > 0.35:
         return True
-    return _teaser_share(root) > 0.6 or is_teaser(root)
+    return _teaser_share(root) > 0.6 or (kin and is_teaser(root))
 
 
 def stamp_candidates(soup: BeautifulSoup) -> list[tuple[Tag, DateMatch]]:
@@ -506,16 +556,27 @@ def find_lead(page: Page, main: Tag) -> Tag | None:
 
 # Bylines that name no writer: the editorial office, an administrator account, the portal itself.
 _PLACEHOLDER_AUTHOR = re.compile(
-    r"^(?:ban biên tập|bbt|btv|admin|administrator|quản trị(?: viên)?|quản lý|biên tập viên|người đăng|"
+    r"^(?:ban biên tập|bbt|btv|admin|administrator|quản trị(?: viên)?|quan ?tri\b|quản lý|biên tập viên|người đăng|"
     r"cổng (?:ttđt|thông tin)|trang (?:ttđt|thông tin)|ban biên tập cổng|tòa soạn|webmaster|editor|super ?user|"
     r"người quản trị|system|guest|khách|"
     r"không rõ|đang cập nhật|sưu tầm|theo |nguồn)", re.I)
 
 
+# A login ("quantri", "editor01") is one lowercase word; a person's name is capitalised.
+_ACCOUNT = re.compile(r"^[a-z0-9_.@-]+$")
+# One word in capitals is an agency or a role ("VNEWS", "TTXVN", "PV"), not a name.
+_ACRONYM = re.compile(r"^[A-ZĐÐ0-9&]{2,}$")
+# The company that built the portal signs its templates: "Netsite.,JSC", "Công ty CP ...", "... Co., Ltd".
+_COMPANY = re.compile(r"(?:^|[\s.,])(?:jsc|corp|inc|ltd|co\.|company|software|solutions?)(?:$|[\s.,])|^công ty\b",
+                      re.I)
+
+
 def is_placeholder_author(name: str) -> bool:
-    """True for bylines that name no person: "Ban biên tập", "Admin", "Cổng TTĐT tỉnh"."""
+    """True for bylines that name no person: "Ban biên tập", "Admin", "Cổng TTĐT tỉnh", an account name
+    ("quantri"), an agency in capitals ("VNEWS"), the portal's vendor ("Netsite.,JSC")."""
     name = clean(name).strip(" -–:.")
-    return not name or bool(_PLACEHOLDER_AUTHOR.match(name)) or "http" in name or ".vn" in name.lower()
+    return (not name or bool(_PLACEHOLDER_AUTHOR.match(name)) or "http" in name or ".vn" in name.lower()
+            or bool(_ACCOUNT.match(name) or _ACRONYM.match(name) or _COMPANY.search(name)))
 
 
 def find_author(page: Page, main: Tag) -> Tag | None:

@@ -6,8 +6,6 @@ import codecs
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterator
-from urllib.parse import urljoin, urldefrag
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag, XMLParsedAsHTMLWarning
 
@@ -145,16 +143,3 @@ def link_density(node: Tag) -> float:
         return 0.0
     linked = sum(len(clean(a.get_text(" "))) for a in node.find_all("a"))
     return min(1.0, linked / total)
-
-
-def iter_hrefs(soup: BeautifulSoup, base_url: str) -> Iterator[str]:
-    """Absolute http(s) hrefs of <a>/<area>, fragment removed, honouring <base href>."""
-    base_tag = soup.find("base", href=True)
-    base = urljoin(base_url, base_tag["href"]) if isinstance(base_tag, Tag) else base_url
-    for a in soup.find_all(["a", "area"], href=True):
-        href = str(a["href"]).strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
-            continue
-        absolute = urldefrag(urljoin(base, href))[0]
-        if absolute.startswith(("http://", "https://")):
-            yield absolute

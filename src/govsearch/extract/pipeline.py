@@ -12,7 +12,7 @@ from ..article import Article
 from . import generic, signals
 from .dates import DateMatch
 from .fields import (author_from, breadcrumb_of, canonical_of, captions_in, date_from, is_boilerplate_line,
-                     looks_like_byline, strip_author_label, strip_lead_prefix)
+                     is_source_line, looks_like_byline, strip_author_label, strip_lead_prefix)
 from .html import clean, paragraphs, strip_noise
 from .profile import Page, Profile
 
@@ -194,7 +194,9 @@ def body_lines(profile: Profile, found: Located) -> list[str] | None:
         if tag is not None and not tag.decomposed and tag is not body and any(p is body for p in tag.parents):
             tag.decompose()
     generic.drop_chrome(body)
-    if generic.looks_like_listing(body):
+    # Whether the block sits among teaser-like blocks was settled when it was chosen, with its headline
+    # still in it; a short story is not a teaser for losing its headline and stamp.
+    if generic.looks_like_listing(body, kin=False):
         return None
     return [p for p in paragraphs(body) if not is_boilerplate_line(p) and p != found.title]
 
@@ -203,7 +205,14 @@ def take_byline(lines: list[str], author: str) -> tuple[list[str], str, bool]:
     """Lines without the trailing byline, the author (from that byline when none was found), and whether
     the author came from the text."""
     from_text = False
-    if lines and _LABELLED.match(lines[-1]) and not author:
+    if lines and is_source_line(lines[-1]):
+        lines = lines[:-1]
+    if not author and len(lines) >= 2 and _AFFILIATION.match(lines[-1]) and len(lines[-1]) <= 64 \
+            and looks_like_byline(lines[-2]) and not generic.is_placeholder_author(lines[-2]):
+        # A signed essay ends "Name" then "Học viện ..." (the writer's institution): neither is text.
+        author, from_text = strip_author_label(lines[-2]).strip(), True
+        lines = lines[:-1]
+    elif lines and _LABELLED.match(lines[-1]) and not author:
         author, from_text = strip_author_label(lines[-1]).strip(" -–:"), True
     elif not author and lines and looks_like_byline(lines[-1]):
         author, from_text = strip_author_label(lines[-1]).strip(), True
@@ -217,6 +226,8 @@ def take_byline(lines: list[str], author: str) -> tuple[list[str], str, bool]:
     return lines, author, from_text
 
 
+_AFFILIATION = re.compile(r"^\(?(?:học viện|trường|viện|đại học|sở|ban|bộ|ủy ban|ubnd|trung tâm|báo|tạp chí|hội|"
+                          r"phòng|văn phòng|cục|vụ|tổng cục|(?:huyện|tỉnh|thành|đảng) ủy|khoa)\s", re.I)
 _LABELLED = re.compile(r"^(?:tác giả(?: bài viết)?|người viết)\s*:\s*\S.{0,48}$", re.I)
 
 
