@@ -157,7 +157,8 @@ def parse_query(text: str) -> ParsedQuery:
         alternatives = [sylls]
         if not quoted:
             typed = tuple(x.exact for x in sylls)
-            alternatives += [_syls(form) for form in forms_of(value) if form != typed]
+            if _may_abbreviate(value, sylls):
+                alternatives += [_syls(form) for form in forms_of(value) if form != typed]
         plain = len(sylls) == 1
         q.units.append(Unit(alternatives, title_only=title_only, phrase=quoted and len(sylls) > 1,
                             plain=plain, text=value))
@@ -166,6 +167,23 @@ def parse_query(text: str) -> ParsedQuery:
         q.units = q.units[:MAX_UNITS]
         q.notices.append(f"only the first {MAX_UNITS} words were searched")
     return q
+
+
+_VOWELS = set("aăâeêioôơuưy")
+
+
+def _may_abbreviate(value: str, sylls: list[Syllable]) -> bool:
+    """Whether a typed word may stand for an abbreviation.
+
+    "tư" folds to the key of "T.Ư" (Trung ương), but typed in lower case
+    with its diacritics it is the word of "đầu tư", "tư pháp", "thứ tư":
+    a lower-case syllable with diacritics and a vowel is a word. Capitals
+    ("TƯ", "T.Ư"), a consonant cluster ("hđnd") or no diacritics ("ubnd")
+    still read as the abbreviation.
+    """
+    if len(sylls) != 1 or value != value.lower() or not sylls[0].accented:
+        return True
+    return not any(c in _VOWELS for c in sylls[0].folded)
 
 
 def _syls(terms: tuple[str, ...]) -> list[Syllable]:
