@@ -43,7 +43,6 @@ import argparse
 import json
 import math
 import random
-import re
 import sys
 import time
 import unicodedata
@@ -57,7 +56,7 @@ from corpus import CORPUS_FULL, CORPUS_SAMPLE, OUT_DIR, Doc, load_docs, provenan
 import paging
 import phrase_precision as pp
 from body_queries import BODY_KINDS, make_body_queries
-from vntext import canon, clause_tokens, find_abbrev_spans, fold, has_marks, nfc, swap_tone_style
+from vntext import canon, clause_tokens, find_abbrev_spans, fold, has_marks, swap_tone_style
 
 K = 10
 # Summed title-IDF (natural log) a query window needs. On the 58k titles 14

@@ -13,7 +13,7 @@ from .dates import find_datetimes, is_clock, parse_vietnamese_datetime
 from .generic import GENERIC
 from .html import decode_html, parse
 from .fields import canonical_of, strip_lead_prefix
-from .pipeline import Extraction, analyse, declines, knows_template, listing_reason, run
+from .pipeline import Extraction, analyse, knows_template, listing_reason
 from .profile import Page, Profile
 
 from .profile_data import ProfileError, builtin_profiles, load_profiles, profile_from_dict, profiles_from_toml
