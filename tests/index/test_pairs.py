@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import query as Q
@@ -14,9 +13,8 @@ from govsearch.index.pairs import PairBatch, _hashes, _mix, article_pairs, pair_
 from govsearch.search.vector import PAIRS
 from govsearch.text import analyze
 
-from ..conftest import SAMPLE, art, sample_articles
+from ..conftest import art, sample_articles
 
-needs_sample = pytest.mark.skipif(not SAMPLE.exists(), reason=f"needs the shared corpus sample at {SAMPLE}")
 
 
 @given(st.text(min_size=1, max_size=12), st.text(min_size=1, max_size=12))
@@ -50,7 +48,6 @@ def test_batch_postings_sorted_and_found():
     assert batch.postings(pair_key("vận", "vận"))[0].size == 0
 
 
-@needs_sample
 def test_sidecar_agrees_with_whoosh_positions(tmp_path):
     """For folded pairs, the documents the sidecar names are exactly those where Whoosh's
     own positions put the two syllables next to each other (title or body)."""

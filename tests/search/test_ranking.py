@@ -7,9 +7,8 @@ import pytest
 
 from govsearch import SearchEngine
 
-from ..conftest import SAMPLE, art, sample_articles
+from ..conftest import art, sample_articles
 
-needs_sample = pytest.mark.skipif(not SAMPLE.exists(), reason=f"needs the shared corpus sample at {SAMPLE}")
 
 BODY = [
     # the phrase as typed, in the body only
@@ -94,7 +93,6 @@ def test_long_query_is_cut_with_a_notice(body_engine):
     assert r.notices and r.total >= 0
 
 
-@needs_sample
 def test_paging_is_one_total_order(tmp_path):
     engine = SearchEngine(tmp_path / "ix")
     engine.add_many(sample_articles())

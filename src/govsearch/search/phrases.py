@@ -39,8 +39,7 @@ def phrase_mask(snap: Snapshot, searcher, phrase: Phrase) -> np.ndarray:
     held = np.zeros(snap.size, dtype=bool)
     terms = [s.folded for s in sylls]
     for field in fields:
-        per_term = [term_positions(searcher, field, t, docs) for t in dict.fromkeys(terms)]
-        positions = dict(zip(dict.fromkeys(terms), per_term))
+        positions = {t: term_positions(searcher, field, t, docs) for t in set(terms)}
         for d in docs:
             if held[d]:
                 continue

@@ -31,14 +31,14 @@ from ..index.pairs import PairBatch
 
 # BM25 parameters, per field: titles are short, so length matters less there.
 K1 = 1.2
-B = {"title": 0.5, "title_f": 0.5, "title_bi": 0.5, "title_bif": 0.5, "body": 0.75, "body_f": 0.75}
+B = {"title": 0.5, "title_f": 0.5, "title_bi": 0.5, "title_bif": 0.5, "body": 0.75, "body_f": 0.75,
+     "pairs": 0.75}
 _EMPTY = EMPTY_POSTINGS
 # Fields whose lengths BM25 needs: every scored field. Bigram fields use the
 # length of their syllable field (one bigram fewer than syllables); pairs
 # (title and body together) the body's.
 PAIRS = "pairs"
 _LENGTH_OF = {"title_bi": "title", "title_bif": "title_f", PAIRS: "body_f"}
-B[PAIRS] = 0.75
 
 
 @dataclass(slots=True, frozen=True)
