@@ -322,8 +322,12 @@ def test_429_holds_back_the_whole_host(site: Site, tmp_path: Path) -> None:
         site.route(f"/a{i}.html", page)
     crawl([site.url("/")], index_dir=tmp_path, extract=tiny_extract, sink=MemorySink(),
           **{**FAST, "per_host": 2})
-    first_429 = next(h.at for h in site.hits if h.path == "/a0.html")
-    later = [h.at - first_429 for h in site.hits if h.at > first_429 and h.path.startswith("/a")]
+    articles = [h for h in site.hits if h.path.startswith("/a")]
+    assert len(articles) == 5, [h.path for h in articles]  # four pages and the one retry
+    first_429 = next(h.at for h in articles if h.path == "/a0.html")
+    later = [h.at - first_429 for h in articles if h.at > first_429]
     # Only the request already in flight on the second connection may arrive
-    # during the pause; nothing new is started until Retry-After has passed.
-    assert len(later) == 4 and sum(1 for t in later if t < 0.95) <= 1, later
+    # during the pause (it may also have arrived just before the 429);
+    # nothing new is started until Retry-After has passed.
+    assert sum(1 for t in later if t < 0.95) <= 1, later
+    assert sum(1 for t in later if t >= 0.95) >= 3, later

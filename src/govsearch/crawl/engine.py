@@ -92,7 +92,10 @@ class Crawler:
 
     # --- one URL --------------------------------------------------------------------
 
-    async def may_follow(self, url: str) -> str | None:
+    async def may_follow(self, url: str, held: set[str] | None = None) -> str | None:
+        """Why a redirect to `url` must not be followed, or None. A target
+        that is followed is claimed (and added to `held`) until the visit ends,
+        so its own queue row is not fetched alongside."""
         key = host_key(url)
         if self.slots.portal_for(key) is None:
             return ProblemKind.REDIRECT_OFFSITE
@@ -101,9 +104,19 @@ class Crawler:
         robots = await self.slots.robots_for(self.slots.get(key), url)
         if robots is None or not robots.allowed(url):
             return ProblemKind.REDIRECT_BLOCKED
+        if url in self.scheduler.visited or url in self.scheduler.claimed:
+            return ProblemKind.REDIRECT_DUPLICATE  # claimed while robots.txt was read
+        self.scheduler.claimed.add(url)
+        if held is not None:
+            held.add(url)
         return None
 
     async def visit(self, h: HostSlot, row: UrlRow) -> None:
+        held: set[str] = set()
+
+        async def may_follow(url: str) -> str | None:
+            return await self.may_follow(url, held)
+
         try:
             robots = await self.slots.robots_for(h, row.url)
             if robots is None or h.key in self.slots.dead:
@@ -117,7 +130,7 @@ class Crawler:
             assert self.fetcher is not None
             res = await self.fetcher.fetch(
                 row.url, conditional=policy.conditional_headers(row.status, row.etag, row.last_modified),
-                accept=policy.accept_for(row.kind), may_follow=self.may_follow,
+                accept=policy.accept_for(row.kind), may_follow=may_follow,
                 max_bytes=policy.byte_cap(row.kind, self.opts.fetch.max_bytes))
             self.summary.pages_fetched += 1
             try:
@@ -135,6 +148,9 @@ class Crawler:
             self.report_progress()
         finally:
             self.scheduler.release(h, row)
+            # A redirect target that was recorded is in `visited` now; one
+            # whose fetch failed goes back to being fetched on its own.
+            self.scheduler.claimed.difference_update(held)
 
     async def analyze(self, body: bytes, content_type: str, url: str) -> PageAnalysis:
         if self.pool is not None:
