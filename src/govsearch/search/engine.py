@@ -182,7 +182,7 @@ class SearchEngine:
                 holds &= snap.mask_of(snap.docs("title_bif", pair))
             scores[holds] *= TITLE_RUN
         if plan.pairs and result.total:
-            scores += adjacency_bonus(snap, plan, scores, matched)
+            scores += adjacency_bonus(snap, plan, scores, matched, searcher)
         candidates = np.flatnonzero(matched)
         if sort == "date":
             published = snap.published()[candidates]

@@ -21,9 +21,9 @@ from .build import Phrase
 from .vector import PAIRS, Snapshot
 
 
-def phrase_mask(snap: Snapshot, searcher, phrase: Phrase) -> np.ndarray:
-    """Documents holding the phrase, as a boolean mask over the snapshot."""
-    mask = snap.live.copy()
+def phrase_mask(snap: Snapshot, searcher, phrase: Phrase, within: np.ndarray | None = None) -> np.ndarray:
+    """Documents holding the phrase (among `within`, if given), as a boolean mask over the snapshot."""
+    mask = snap.live.copy() if within is None else snap.live & within
     for key in phrase.pairs:
         mask &= snap.mask_of(snap.docs(PAIRS, key))
     sylls = phrase.syllables

@@ -18,6 +18,7 @@ import numpy as np
 from ..text import fold, normalize, swap_tone_style
 from .build import FOLDED_PAIR_CREDIT, Plan
 from .parse import ParsedQuery
+from .phrases import phrase_mask
 from .vector import PAIRS, Snapshot
 
 # Adjacency bonus, as a share of the best base score among the matches: for
@@ -30,6 +31,9 @@ from .vector import PAIRS, Snapshot
 # the README reports the other queries, held out from that choice.
 ADJACENT = 3.0
 WHOLE_RUN = 0.5
+# Documents whose positions are read to tell a whole run of three or more
+# syllables from its pairs standing apart (the best-scoring ones).
+RUN_CHECK = 2000
 
 SNIPPET_CHARS = 240
 # Snippets and highlights read at most this much of a text: the work per hit
@@ -37,7 +41,8 @@ SNIPPET_CHARS = 240
 HIGHLIGHT_SCAN_CHARS = 20_000
 
 
-def adjacency_bonus(snap: Snapshot, plan: Plan, scores: np.ndarray, matched: np.ndarray) -> np.ndarray:
+def adjacency_bonus(snap: Snapshot, plan: Plan, scores: np.ndarray, matched: np.ndarray,
+                    searcher=None) -> np.ndarray:
     """Per document: the bonus for holding the plan's pairs together (title or body).
 
     A pair typed with diacritics earns full credit where it stands as typed
@@ -51,8 +56,10 @@ def adjacency_bonus(snap: Snapshot, plan: Plan, scores: np.ndarray, matched: np.
     runs = [run for run in plan.pairs if run]
     if not n_pairs:
         return credit
-    for run in runs:
-        run_held = np.ones(snap.size, dtype=bool)
+    for run, phrase in zip(plan.pairs, plan.runs):
+        if not run:
+            continue
+        run_held = matched.copy()
         for p in run:
             typed = snap.mask_of(snap.docs(PAIRS, p.typed))
             credit += typed
@@ -60,9 +67,25 @@ def adjacency_bonus(snap: Snapshot, plan: Plan, scores: np.ndarray, matched: np.
                 folded_only = snap.mask_of(snap.docs(PAIRS, p.folded)) & ~typed
                 credit += FOLDED_PAIR_CREDIT * folded_only
             run_held &= typed
+        if len(run) > 1 and searcher is not None:
+            # Every pair held is not yet the run: "chuyển đổi" and "thay đổi
+            # số" hold both pairs of "chuyển đổi số". Positions decide, for
+            # the best RUN_CHECK of those documents (bounded work).
+            run_held = phrase_mask(snap, searcher, phrase, within=_best(run_held, scores, RUN_CHECK))
         whole += run_held
     top = float(scores[matched].max()) if matched.any() else 0.0
     return top * (ADJACENT * credit / n_pairs + WHOLE_RUN * whole / len(runs))
+
+
+def _best(mask: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
+    """`mask` narrowed to its k best-scoring documents."""
+    docs = np.flatnonzero(mask)
+    if docs.size <= k:
+        return mask
+    keep = docs[np.argpartition(-scores[docs], k - 1)[:k]]
+    out = np.zeros_like(mask)
+    out[keep] = True
+    return out
 
 
 @dataclass(slots=True, frozen=True)

@@ -202,13 +202,14 @@ class Snapshot:
                         self.add_scores(total, st)
                 continue
             best = np.zeros(self.size, dtype=np.float32)
-            for alt in group.alternatives:
+            factors = group.factors or [1.0] * len(group.alternatives)
+            for alt, factor in zip(group.alternatives, factors):
                 alt_scores = np.zeros(self.size, dtype=np.float32)
                 for syllable in alt:
                     for st in syllable:
                         self.add_scores(alt_scores, st)
-                if len(alt) > 1:
-                    alt_scores /= len(alt)
+                if len(alt) > 1 or factor != 1.0:
+                    alt_scores *= factor / len(alt)
                 np.maximum(best, alt_scores, out=best)
             total += best
         return total
