@@ -132,7 +132,7 @@ def _install(tmp: Path, path: Path, docs: Sequence[Doc], stats: BuildStats) -> N
 
 
 class _Timer:
-    def __enter__(self) -> "_Timer":
+    def __enter__(self) -> _Timer:
         self.w0, self.c0 = time.perf_counter(), time.process_time()
         return self
 

@@ -16,7 +16,7 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -39,7 +39,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 out = Console(highlight=False, soft_wrap=False, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
-IndexOpt = Annotated[Optional[Path], typer.Option(
+IndexOpt = Annotated[Path | None, typer.Option(
     "--index", help="Index directory [default: $GOVSEARCH_INDEX or ./index]", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -203,12 +203,14 @@ class _ImportRun:
         """Index the pending articles in one commit, then record `line` as done."""
         if self.pending:
             done = 0
+            progress = self.progress
 
             def step(n: int) -> None:
                 nonlocal done
                 done += n
-                self.progress.update(self.offsets[min(done, len(self.offsets)) - 1],
-                                     self.indexed + done, self.bad_count)
+                if progress is not None:
+                    progress.update(self.offsets[min(done, len(self.offsets)) - 1],
+                                    self.indexed + done, self.bad_count)
 
             self.indexed += self.engine.add_many(self.pending, commit_every=len(self.pending) + 1,
                                                  progress=step)
@@ -259,9 +261,9 @@ def query(
     index: IndexOpt = None,
     limit: Annotated[int, typer.Option(help="Results per page.")] = 10,
     page: Annotated[int, typer.Option(help="Page number.")] = 1,
-    source: Annotated[Optional[list[str]], typer.Option(help="Only this host (repeatable).")] = None,
-    since: Annotated[Optional[str], typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
+    source: Annotated[list[str] | None, typer.Option(help="Only this host (repeatable).")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
     sort: Annotated[str, typer.Option(help="relevance or date.")] = "relevance",
     as_json: JsonOpt = False,
 ) -> None:
@@ -326,14 +328,14 @@ def _print_result(result) -> None:
 
 @app.command()
 def crawl(
-    urls: Annotated[Optional[list[str]], typer.Argument(help="Start URLs; default: every portal in crawl_seeds/.", show_default=False)] = None,
-    seeds: Annotated[Optional[Path], typer.Option(help="A portal .toml, a folder of them, or a text file of URLs.")] = None,
+    urls: Annotated[list[str] | None, typer.Argument(help="Start URLs; default: every portal in crawl_seeds/.", show_default=False)] = None,
+    seeds: Annotated[Path | None, typer.Option(help="A portal .toml, a folder of them, or a text file of URLs.")] = None,
     index: IndexOpt = None,
-    max_pages: Annotated[Optional[int], typer.Option(help="Stop after fetching this many pages.", min=1)] = None,
-    since: Annotated[Optional[str], typer.Option(help="Skip articles published before this date (YYYY-MM-DD).")] = None,
+    max_pages: Annotated[int | None, typer.Option(help="Stop after fetching this many pages.", min=1)] = None,
+    since: Annotated[str | None, typer.Option(help="Skip articles published before this date (YYYY-MM-DD).")] = None,
     concurrency: Annotated[int, typer.Option(help="Requests in flight across all hosts.", min=1)] = 16,
-    delay: Annotated[Optional[float], typer.Option(help="Seconds between requests to one host [default: the portal's, at least 1; raised by Crawl-delay].", min=0)] = None,
-    user_agent: Annotated[Optional[str], typer.Option(help="User-Agent to send (keep a contact URL in it).")] = None,
+    delay: Annotated[float | None, typer.Option(help="Seconds between requests to one host [default: the portal's, at least 1; raised by Crawl-delay].", min=0)] = None,
+    user_agent: Annotated[str | None, typer.Option(help="User-Agent to send (keep a contact URL in it).")] = None,
     refresh: Annotated[bool, typer.Option("--refresh", help="Ask every listing, feed and sitemap again now (conditional requests), not when due.")] = False,
     refresh_articles: Annotated[bool, typer.Option("--refresh-articles", help="Like --refresh, and every article too.")] = False,
     as_json: JsonOpt = False,
@@ -390,7 +392,7 @@ def crawl(
 @app.command()
 def export(
     index: IndexOpt = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """Write every stored article as JSONL (the import format)."""
     engine = open_engine(index)
@@ -535,9 +537,9 @@ def _read_page(source: str, url: str | None) -> tuple[bytes, str, str | None]:
 @app.command("extract")
 def extract_command(
     source: Annotated[str, typer.Argument(help="An HTML file, or an http(s) URL to fetch.", show_default=False)],
-    url: Annotated[Optional[str], typer.Option(
+    url: Annotated[str | None, typer.Option(
         "--url", help="The page's address when SOURCE is a file (URL rules and the canonical URL use it).")] = None,
-    profiles: Annotated[Optional[Path], typer.Option(
+    profiles: Annotated[Path | None, typer.Option(
         "--profiles", help="A crawl_seeds/*.toml or profiles file whose profiles are tried first.")] = None,
     json_: JsonOpt = False,
 ) -> None:

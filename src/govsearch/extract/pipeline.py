@@ -190,9 +190,9 @@ def body_lines(profile: Profile, found: Located) -> list[str] | None:
     for selector in profile.drop:
         for tag in body.select(selector):
             tag.decompose()
-    for tag in (found.title_tag, found.date_tag, found.author_tag, found.lead_tag):
-        if tag is not None and not tag.decomposed and tag is not body and any(p is body for p in tag.parents):
-            tag.decompose()
+    for placed in (found.title_tag, found.date_tag, found.author_tag, found.lead_tag):
+        if placed is not None and not placed.decomposed and placed is not body and any(p is body for p in placed.parents):
+            placed.decompose()
     generic.drop_chrome(body)
     # Whether the block sits among teaser-like blocks was settled when it was chosen, with its headline
     # still in it; a short story is not a teaser for losing its headline and stamp.

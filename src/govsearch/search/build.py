@@ -104,7 +104,7 @@ class ScoreGroup:
     alternatives: list[list[list[ScoredTerm]]]  # alternative -> syllable -> terms
 
     @staticmethod
-    def single(terms: list[ScoredTerm]) -> "ScoreGroup":
+    def single(terms: list[ScoredTerm]) -> ScoreGroup:
         return ScoreGroup([[terms]])
 
 
@@ -183,9 +183,9 @@ def build_plan(pq: ParsedQuery, restored: list[str] | None = None) -> Plan:
         groups.append(ScoreGroup([[syllable_terms(s, u.title_only) for s in alt] for alt in u.alternatives]))
     boosts: list[ScoredTerm] = []
     # title adjacency of consecutive typed syllables
-    for a, b in zip(pq.units, pq.units[1:]):
-        if a.plain and b.plain:
-            sa, sb = a.main[0], b.main[0]
+    for ua, ub in zip(pq.units, pq.units[1:]):
+        if ua.plain and ub.plain:
+            sa, sb = ua.main[0], ub.main[0]
             if sa.accented or sb.accented:
                 boosts.append(ScoredTerm("title_bi", f"{sa.exact}_{sb.exact}", W_TITLE_BI))
             boosts.append(ScoredTerm("title_bif", f"{sa.folded}_{sb.folded}", W_TITLE_BIF))
