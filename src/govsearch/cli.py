@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -65,8 +67,35 @@ def open_engine(index: Path | None, *, create: bool = False) -> SearchEngine:
         return SearchEngine(index, create=create)
     except IndexStoreError as e:
         raise fail(str(e), EXIT_INDEX) from None
-    except OSError as e:
-        raise fail(unreadable(index, e), EXIT_INDEX) from None
+    except Exception as e:  # noqa: BLE001 - a damaged table of contents fails as whatever Whoosh tripped over
+        raise fail(index_failure(index, e), EXIT_INDEX) from None
+
+
+@contextmanager
+def reading(index: Path | None) -> Iterator[None]:
+    """Whoosh reports a damaged file as whatever its parser tripped over (UnpicklingError, struct.error,
+    a bare Exception): while a command reads the index, any such failure becomes one line saying what
+    `govsearch check` finds and how to rebuild, and exit 3."""
+    try:
+        yield
+    except (GovsearchError, typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as e:  # noqa: BLE001 - see above
+        raise fail(index_failure(index, e), EXIT_INDEX) from None
+
+
+def index_failure(index: Path | None, e: Exception) -> str:
+    """The one line for an index that failed to read: `govsearch check`'s finding and rebuild advice."""
+    where = index or default_index_path()
+    found = check_index(where)
+    if found.problems:
+        more = f" (and {len(found.problems) - 1} more)" if len(found.problems) > 1 else ""
+        return (f"index at {where} is damaged: {found.problems[0]}{more}; {found.rebuild_hint()} "
+                f"(`govsearch check --index {where}` lists every problem)")
+    if isinstance(e, OSError):
+        return unreadable(index, e)
+    return (f"index at {where} cannot be read ({type(e).__name__}: {e}) though `govsearch check --index "
+            f"{where}` finds no damage; {found.rebuild_hint()}")
 
 
 def unreadable(index: Path | None, e: OSError) -> str:
@@ -272,16 +301,15 @@ def query(
         raise fail(f"--sort must be one of: {', '.join(SORTS)}", EXIT_USAGE)
     engine = open_engine(index)
     try:
-        if len(engine) == 0:
-            raise fail(f"index at {engine.path} is empty: add articles with `govsearch import` or "
-                       f"`govsearch crawl`", EXIT_INDEX)
-        result = engine.search(text, limit=limit, page=page, source=source,
-                               since=parse_day(since, "since"), until=parse_day(until, "until", end=True),
-                               sort=sort)
+        with reading(index):
+            if len(engine) == 0:
+                raise fail(f"index at {engine.path} is empty: add articles with `govsearch import` or "
+                           f"`govsearch crawl`", EXIT_INDEX)
+            result = engine.search(text, limit=limit, page=page, source=source,
+                                   since=parse_day(since, "since"), until=parse_day(until, "until", end=True),
+                                   sort=sort)
     except QueryError as e:
         raise fail(str(e), EXIT_USAGE) from None
-    except OSError as e:
-        raise fail(unreadable(index, e), EXIT_INDEX) from None
     finally:
         engine.close()
     if as_json:
@@ -410,8 +438,12 @@ def export(
         pass
     except OSError as e:
         if isinstance(e.filename, str) and Path(e.filename).parent == engine.path:
-            raise fail(f"export stopped after {n} articles: {unreadable(index, e)}", EXIT_INDEX) from None
+            raise fail(f"export stopped after {n} articles: {index_failure(index, e)}", EXIT_INDEX) from None
         raise fail(f"export stopped after {n} articles: {e.strerror or e}", EXIT_FILE) from None
+    except (GovsearchError, typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as e:  # noqa: BLE001 - a damaged segment (see `reading`)
+        raise fail(f"export stopped after {n} articles: {index_failure(index, e)}", EXIT_INDEX) from None
     finally:
         if output:
             stream.close()
@@ -425,9 +457,8 @@ def stats(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """Documents, sources (with how many lack a date or an author), date range, size, schema version."""
     engine = open_engine(index)
     try:
-        s = engine.stats()
-    except OSError as e:
-        raise fail(unreadable(index, e), EXIT_INDEX) from None
+        with reading(index):
+            s = engine.stats()
     finally:
         engine.close()
     data = s.to_dict()
@@ -498,10 +529,19 @@ def serve(
 
     index_dir = index or default_index_path()
     try:
-        SearchEngine(index_dir, create=False).close()
+        engine = SearchEngine(index_dir, create=False)
     except IndexStoreError as e:
         # Not fatal: the app opens the index on the first request after it exists.
         err.print(f"[yellow]warning:[/yellow] {escape(str(e))}")
+    except Exception as e:  # noqa: BLE001 - a damaged table of contents (see `reading`)
+        raise fail(index_failure(index_dir, e), EXIT_INDEX) from None
+    else:
+        # A damaged segment is refused now, in one line, not on every request.
+        try:
+            with reading(index_dir):
+                engine.stats()
+        finally:
+            engine.close()
     err.print(f"serving {escape(str(index_dir))} on http://{host}:{port}/ (API docs at /docs; Ctrl-C to stop)")
     uvicorn.run(create_app(index_dir), host=host, port=port, log_level="warning")
 
