@@ -67,6 +67,8 @@ def open_engine(index: Path | None, *, create: bool = False) -> SearchEngine:
         return SearchEngine(index, create=create)
     except IndexStoreError as e:
         raise fail(str(e), EXIT_INDEX) from None
+    except OSError as e:
+        raise fail(unreadable(index, e), EXIT_INDEX) from None
     except Exception as e:  # noqa: BLE001 - a damaged table of contents fails as whatever Whoosh tripped over
         raise fail(index_failure(index, e), EXIT_INDEX) from None
 
@@ -88,7 +90,7 @@ def index_failure(index: Path | None, e: Exception) -> str:
     """The one line for an index that failed to read: `govsearch check`'s finding and rebuild advice."""
     where = index or default_index_path()
     found = check_index(where)
-    if found.problems:
+    if found.exists and found.problems:
         more = f" (and {len(found.problems) - 1} more)" if len(found.problems) > 1 else ""
         return (f"index at {where} is damaged: {found.problems[0]}{more}; {found.rebuild_hint()} "
                 f"(`govsearch check --index {where}` lists every problem)")
