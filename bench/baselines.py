@@ -140,7 +140,7 @@ def _children_cpu() -> float:
 class _Timer:
     """Wall time, and CPU time of this process plus the helper processes it waited for."""
 
-    def __enter__(self) -> "_Timer":
+    def __enter__(self) -> _Timer:
         self.w0, self.c0, self.k0 = time.perf_counter(), time.process_time(), _children_cpu()
         return self
 

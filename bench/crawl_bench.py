@@ -93,7 +93,7 @@ class Portal:
 _ARTICLE = re.compile(r"^/news/tin-tuc/bai-viet-so-(\d+)-\d+\.html$")
 
 
-def _serve(n_hosts: int, articles: int, ports: "mp.Queue[int]") -> None:
+def _serve(n_hosts: int, articles: int, ports: mp.Queue[int]) -> None:
     portal = Portal(articles)
 
     class Handler(BaseHTTPRequestHandler):

@@ -1,23 +1,26 @@
-"""What serving costs: /api/search over HTTP against the same queries through the Python API.
+"""What serving costs: /api/search under 1, 4, 16 and 64 concurrent clients, before and after issue 9's
+engine work, and HTTP against the Python API one request at a time.
 
-    python bench/web_bench.py [--index DIR] [--rounds 3] [--requests 300] [--concurrency 4]
+    python bench/web_bench.py [--index DIR] [--before-src DIR --before-index DIR]
+                              [--clients 1,4,16,64] [--seconds 20] [--timeout 30] [--rounds 3]
 
-`govsearch serve` runs in a child process on 127.0.0.1; this process is the
-load: httpx clients, one per worker, each sending its next request as soon as
-the last one is answered (a bounded, closed-loop load), for a fixed count.
+`govsearch serve` runs in child processes on 127.0.0.1; this process is the load: one thread and one
+httpx client per simulated user, each sending its next request as soon as the last one is answered
+(a closed loop), for --seconds per level; requests in flight at the end are waited for, up to the
+client timeout. A request that times out, fails to connect or answers anything but 200 is counted
+as failed and left out of the latencies.
 
-Two measurements, both in one run because the machine is shared:
-- latency, one request at a time, paired: for every query the Python API call
-  (`engine.search`, in this process) and the HTTP call run back to back, so a
-  burst of outside load falls on both alike. The HTTP overhead is
+- concurrency sweep: for each client count, the "before" server (the source tree --before-src on the
+  child's PYTHONPATH, serving --before-index) and the "after" server (this checkout, serving --index)
+  take turns, in alternating order, on the same query sequence. Without --before-src only "after"
+  runs.
+- HTTP overhead (after only): for every query the Python API call (`engine.search`, in this process)
+  and the HTTP call run back to back, so a burst of outside load falls on both alike; the overhead is
   HTTP p50 / API p50 - 1 (target: at most 20%).
-- throughput under load: the same requests from N concurrent workers, through
-  HTTP and through the Python API (N threads sharing one SearchEngine).
 
-Index: --index, else bench/out/indexes/govsearch-58083 (speed.py's) once its
-build has finished, else the whole corpus is imported into
-bench/out/indexes/web-58k (about 10 minutes, once).
-Writes bench/out/web-<docs>.md and .json.
+Index: --index, else bench/out/indexes/govsearch-58083 (speed.py's) once its build has finished, else
+the whole corpus is imported into bench/out/indexes/web-58k (about 10 minutes, once). The indexes are
+only read. Writes bench/out/web-<docs>.md and .json.
 """
 
 from __future__ import annotations
@@ -25,13 +28,15 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -39,14 +44,15 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from govsearch import IndexStoreError, SearchEngine
-from govsearch.web.params import parse_params, run_search
+from govsearch import IndexStoreError, SearchEngine  # noqa: E402 - this checkout's, not an installed one
+from govsearch.web.params import parse_params, run_search  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 CORPUS = ROOT.parent / "shared" / "corpus" / "vnnews-58k.jsonl.gz"
 SPEED_INDEX = OUT / "indexes" / "govsearch-58083"
 OWN_INDEX = OUT / "indexes" / "web-58k"
 MAX_OVERHEAD = 0.20
+CLIENTS = (1, 4, 16, 64)
 
 # What people type into a news search box: accented and not, abbreviations,
 # a phrase, a typo, filters, a second page, newest first.
@@ -96,24 +102,43 @@ def pick_index(given: Path | None) -> Path:
     return OWN_INDEX
 
 
-def start_server(index: Path) -> tuple[subprocess.Popen, str]:
+def start_server(index: Path, src: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """`govsearch serve` in a child; `src`: a source tree put first on the child's PYTHONPATH."""
     import socket
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(src), *filter(None, [env.get("PYTHONPATH")])])
+        # The child must run that tree's govsearch, not this checkout's editable install.
+        where = subprocess.run([sys.executable, "-c", "import govsearch; print(govsearch.__file__)"], env=env,
+                               capture_output=True, text=True, check=True).stdout.strip()
+        if not Path(where).resolve().is_relative_to(src.resolve()):
+            raise SystemExit(f"--before-src {src}: the child imports govsearch from {where}")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "govsearch.cli", "serve", "--index", str(index),
-                             "--port", str(port)], stderr=subprocess.DEVNULL)
+                             "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while True:
         try:
-            if httpx.get(base + "/openapi.json", timeout=2).status_code == 200:
+            if httpx.get(base + "/openapi.json", timeout=5).status_code == 200:
                 return proc, base
         except httpx.TransportError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit("govsearch serve did not start")
+            proc.kill()
+            raise SystemExit(f"govsearch serve --index {index} did not start")
         time.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def http_call(client: httpx.Client, base: str) -> Callable[[dict], float]:
@@ -138,95 +163,177 @@ def api_call(engine: SearchEngine) -> Callable[[dict], float]:
     return call
 
 
-def closed_loop(make_call: Callable[[], Callable[[dict], float]], requests: list[dict],
-                workers: int) -> tuple[list[float], float]:
-    """`workers` callers, each taking the next request when its last one is answered."""
+@dataclass
+class Level:
+    """One closed-loop run: `clients` users for a fixed time against one server."""
+
+    server: str
+    clients: int
+    latencies: list[float] = field(default_factory=list)
+    failures: dict[str, int] = field(default_factory=dict)
+    wall: float = 0.0
+
+    def to_dict(self) -> dict:
+        lat = self.latencies
+        return {"server": self.server, "clients": self.clients, "ok": len(lat),
+                "failed": sum(self.failures.values()), "failures": dict(self.failures),
+                "req_per_s": round(len(lat) / self.wall, 1) if self.wall else 0.0,
+                "p50_ms": round(pct(lat, 50), 1) if lat else None,
+                "p95_ms": round(pct(lat, 95), 1) if lat else None, "wall_s": round(self.wall, 1)}
+
+
+def sweep_level(server: str, base: str, clients: int, seconds: float, timeout: float) -> Level:
+    """`clients` threads, one httpx client each, taking the next query of one shared sequence (the
+    same for every server) until `seconds` are up; failures are counted, not raised."""
+    level = Level(server, clients)
     lock = threading.Lock()
-    it = iter(requests)
-    latencies: list[float] = []
+    counter = iter(range(1 << 62))
+    start = threading.Barrier(clients + 1)
+    stop_at: list[float] = []
 
-    def worker() -> None:
-        call = make_call()
-        while True:
-            with lock:
-                params = next(it, None)
-            if params is None:
-                return
-            ms = call(params)
-            with lock:
-                latencies.append(ms)
+    def user() -> None:
+        with httpx.Client(timeout=timeout) as client:
+            start.wait()
+            while time.perf_counter() < stop_at[0]:
+                with lock:
+                    params = QUERIES[next(counter) % len(QUERIES)]
+                t0 = time.perf_counter()
+                try:
+                    r = client.get(base + "/api/search", params=params)
+                    why = None if r.status_code == 200 else f"HTTP {r.status_code}"
+                except httpx.TimeoutException:
+                    why = "timeout"
+                except httpx.TransportError as e:
+                    why = type(e).__name__
+                ms = (time.perf_counter() - t0) * 1000
+                with lock:
+                    if why is None:
+                        level.latencies.append(ms)
+                    else:
+                        level.failures[why] = level.failures.get(why, 0) + 1
 
+    threads = [threading.Thread(target=user, daemon=True) for _ in range(clients)]
+    for t in threads:
+        t.start()
     t0 = time.perf_counter()
-    with ThreadPoolExecutor(workers) as pool:
-        for f in [pool.submit(worker) for _ in range(workers)]:
-            f.result()
-    return latencies, time.perf_counter() - t0
+    stop_at.append(t0 + seconds)
+    start.wait()
+    for t in threads:
+        t.join()
+    level.wall = time.perf_counter() - t0
+    return level
 
 
-def row(name: str, workers: int, lat: list[float], wall: float | None) -> dict:
-    return {"path": name, "concurrency": workers, "requests": len(lat),
-            "req_per_s": round(len(lat) / wall, 1) if wall else round(1000 / statistics.mean(lat), 1),
-            "p50_ms": round(pct(lat, 50), 1), "p95_ms": round(pct(lat, 95), 1),
-            "mean_ms": round(statistics.mean(lat), 1)}
+def paired(engine: SearchEngine, base: str, rounds: int) -> tuple[list[float], list[float], list[float]]:
+    """API and HTTP latency of every query, back to back, who goes first alternating by round."""
+    with httpx.Client(timeout=60) as client:
+        api, http = api_call(engine), http_call(client, base)
+        api_lat, http_lat, diffs = [], [], []
+        for r in range(rounds):
+            for params in QUERIES:
+                if r % 2 == 0:
+                    a, h = api(params), http(params)
+                else:
+                    h, a = http(params), api(params)
+                api_lat.append(a)
+                http_lat.append(h)
+                diffs.append(h - a)
+    return api_lat, http_lat, diffs
+
+
+def warm(base: str) -> None:
+    with httpx.Client(timeout=120) as client:
+        for params in QUERIES:
+            client.get(base + "/api/search", params=params)
+
+
+def table(levels: list[Level]) -> list[str]:
+    lines = ["| code + index | clients | requests | failed | req/s | p50 ms | p95 ms |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for lv in sorted(levels, key=lambda lv: (lv.clients, lv.server != "before")):
+        d = lv.to_dict()
+        failed = f"{d['failed']} ({', '.join(f'{k}: {v}' for k, v in d['failures'].items())})" if d["failed"] else "0"
+        lines.append(f"| {d['server']} | {d['clients']} | {d['ok']} | {failed} | {d['req_per_s']} | "
+                     f"{d['p50_ms'] if d['p50_ms'] is not None else '-'} | "
+                     f"{d['p95_ms'] if d['p95_ms'] is not None else '-'} |")
+    return lines
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--index", type=Path, default=None)
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--index", type=Path, default=None, help="the index this checkout serves (after)")
+    ap.add_argument("--before-src", type=Path, default=None,
+                    help="a source tree (holding govsearch/) to serve the before index with")
+    ap.add_argument("--before-index", type=Path, default=None, help="the index the before code serves")
+    ap.add_argument("--clients", default=",".join(map(str, CLIENTS)), help="concurrent clients per level")
+    ap.add_argument("--seconds", type=float, default=20.0, help="length of each level's run")
+    ap.add_argument("--timeout", type=float, default=30.0, help="client timeout per request (a failure)")
     ap.add_argument("--rounds", type=int, default=3, help="paired sequential passes over the queries")
-    ap.add_argument("--requests", type=int, default=300, help="requests per loaded run")
-    ap.add_argument("--concurrency", type=int, default=4, help="workers in the loaded runs")
     args = ap.parse_args()
+    if (args.before_src is None) != (args.before_index is None):
+        ap.error("--before-src and --before-index go together")
+    if args.before_src is not None and not (args.before_src / "govsearch" / "__init__.py").is_file():
+        ap.error(f"--before-src {args.before_src}: no govsearch/ package in it")
+    clients = [int(c) for c in args.clients.split(",")]
 
     index = pick_index(args.index)
     engine = SearchEngine(index, create=False)
     docs = len(engine)
-    print(f"index {index}: {docs} documents; {len(QUERIES)} queries", file=sys.stderr, flush=True)
-    proc, base = start_server(index)
+    started = datetime.now(UTC)
+    load = [os.getloadavg()[0]]
+    print(f"index {index}: {docs} documents; {len(QUERIES)} queries; clients {clients}, {args.seconds:g} s each",
+          file=sys.stderr, flush=True)
+    servers: dict[str, tuple[subprocess.Popen, str]] = {}
+    levels: list[Level] = []
     try:
-        client = httpx.Client(timeout=60)
-        api, http = api_call(engine), http_call(client, base)
-        for params in QUERIES:  # warm both engines' caches
-            api(params), http(params)
-
-        api_lat, http_lat, diffs = [], [], []
-        for r in range(args.rounds):
-            for params in QUERIES:
-                # alternate who goes first, so neither always runs on the warmer machine
-                a, h = (api(params), http(params)) if r % 2 == 0 else tuple(reversed((http(params), api(params))))
-                api_lat.append(a)
-                http_lat.append(h)
-                diffs.append(h - a)
-        load = [QUERIES[i % len(QUERIES)] for i in range(args.requests)]
-        http_load, http_wall = closed_loop(lambda: http_call(httpx.Client(timeout=60), base), load,
-                                           args.concurrency)
-        api_load, api_wall = closed_loop(lambda: api_call(engine), load, args.concurrency)
+        servers["after"] = start_server(index)
+        if args.before_src is not None:
+            servers["before"] = start_server(args.before_index, args.before_src)
+        for _, base in servers.values():
+            warm(base)
+        api_lat, http_lat, diffs = paired(engine, servers["after"][1], args.rounds)
+        for i, n in enumerate(clients):
+            order = sorted(servers, reverse=i % 2 == 1)  # "after" first, then "before" first, ...
+            for name in order:
+                lv = sweep_level(name, servers[name][1], n, args.seconds, args.timeout)
+                print(f"  {name:6} {n:3} clients: {lv.to_dict()}", file=sys.stderr, flush=True)
+                levels.append(lv)
     finally:
-        proc.terminate()
-        proc.wait(10)
+        for proc, _ in servers.values():
+            stop(proc)
         engine.close()
+    load.append(os.getloadavg()[0])
 
-    rows = [row("Python API", 1, api_lat, None), row("HTTP /api/search", 1, http_lat, None),
-            row("Python API", args.concurrency, api_load, api_wall),
-            row("HTTP /api/search", args.concurrency, http_load, http_wall)]
     overhead = pct(http_lat, 50) / pct(api_lat, 50) - 1
     added = statistics.median(diffs)
     verdict = "PASS" if overhead <= MAX_OVERHEAD else "FAIL"
-    lines = [f"# /api/search vs the Python API ({docs} documents, {len(QUERIES)} queries)", "",
-             "| path | concurrency | requests | req/s | p50 ms | p95 ms | mean ms |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
-    lines += [f"| {r['path']} | {r['concurrency']} | {r['requests']} | {r['req_per_s']} | {r['p50_ms']} | "
-              f"{r['p95_ms']} | {r['mean_ms']} |" for r in rows]
-    lines += ["", (f"HTTP overhead at p50 (one at a time): {overhead:+.1%} "
-                  f"(target ≤ {MAX_OVERHEAD:.0%}: {verdict}); median added per request: {added:.2f} ms")]
+    where = f"{docs} documents, {len(QUERIES)} queries, {started:%Y-%m-%d %H:%M} UTC"
+    lines = [f"# /api/search under concurrent clients ({where})", "",
+             f"{args.seconds:g} s per row, closed loop, client timeout {args.timeout:g} s; "
+             f"load average {load[0]:.1f} at the start, {load[1]:.1f} at the end ({os.cpu_count()} CPUs).", ""]
+    if "before" in servers:
+        lines += [f"before: {args.before_src} serving {args.before_index}; after: this checkout serving {index}.", ""]
+    lines += table(levels)
+    lines += ["", "One request at a time, paired (after):", "",
+              "| path | requests | p50 ms | p95 ms |", "|---|---:|---:|---:|",
+              f"| Python API | {len(api_lat)} | {pct(api_lat, 50):.1f} | {pct(api_lat, 95):.1f} |",
+              f"| HTTP /api/search | {len(http_lat)} | {pct(http_lat, 50):.1f} | {pct(http_lat, 95):.1f} |",
+              "", (f"HTTP overhead at p50: {overhead:+.1%} (target ≤ {MAX_OVERHEAD:.0%}: {verdict}); "
+                   f"median added per request: {added:.2f} ms")]
     report = "\n".join(lines)
     print(report)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"web-{docs}.md").write_text(report + "\n", encoding="utf-8")
     (OUT / f"web-{docs}.json").write_text(json.dumps({
-        "index": str(index), "documents": docs, "queries": QUERIES, "rows": rows,
-        "overhead_p50": round(overhead, 4), "median_added_ms": round(added, 3), "target": MAX_OVERHEAD,
-        "pass": verdict == "PASS"}, ensure_ascii=False, indent=1), encoding="utf-8")
+        "started": started.isoformat(), "index": str(index), "documents": docs,
+        "before_src": str(args.before_src) if args.before_src else None,
+        "before_index": str(args.before_index) if args.before_index else None,
+        "seconds": args.seconds, "timeout": args.timeout, "load_average": load, "queries": QUERIES,
+        "levels": [lv.to_dict() for lv in levels],
+        "paired": {"api_p50_ms": round(pct(api_lat, 50), 1), "http_p50_ms": round(pct(http_lat, 50), 1),
+                   "overhead_p50": round(overhead, 4), "median_added_ms": round(added, 3),
+                   "target": MAX_OVERHEAD, "pass": verdict == "PASS"}},
+        ensure_ascii=False, indent=1), encoding="utf-8")
     return 0 if verdict == "PASS" else 1
 
 

@@ -129,7 +129,7 @@ def test_killed_import_resumes_without_loss_or_duplicates(tmp_path):
     assert f"resuming {src} after line" in p.stderr
     stats = json.loads(run("stats", "--index", ix, "--json").stdout)
     urls = {json.loads(line)["url"] for line in run("export", "--index", ix).stdout.splitlines()}
-    expected = {(json.loads(l).get("url") or f"urn:id:{json.loads(l)['id']}") for l in lines}
+    expected = {(json.loads(ln).get("url") or f"urn:id:{json.loads(ln)['id']}") for ln in lines}
     assert stats["documents"] == len(expected) and urls == expected
     assert not checkpoint.exists()
 

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import typer.main
 
 from govsearch import cli
+from tests.fixtures.portals.server import PORTALS, start_portal
 
 from .conftest import SMALL
-from .test_cli import run, write_jsonl
+from .test_cli import CLI, run, write_jsonl
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = typer.main.get_command(cli.app)
 
 
@@ -100,3 +105,78 @@ def test_json_example_has_the_keys_query_prints(tmp_path):
     assert set(example) == set(real)
     assert set(example["hits"][0]) <= set(real["hits"][0])
     assert set(example["facets"]) == set(real["facets"])
+
+
+# --- "What it looks like": the shown commands, run on the fixture portals the demo crawls ------------
+
+def _demo_families() -> list[str]:
+    spec = importlib.util.spec_from_file_location("demo_offline", ROOT / "scripts" / "demo_offline.py")
+    assert spec is not None and spec.loader is not None
+    demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(demo)
+    return list(demo.FAMILIES)
+
+
+def _shown() -> list[tuple[list[str], list[str]]]:
+    """(command words after `govsearch`, output lines shown) for every `$ govsearch` in the section."""
+    shown: list[tuple[list[str], list[str]]] = []
+    for block in re.findall(r"\n```\n(.*?)\n```", _section("What it looks like"), re.S):
+        for line in block.splitlines():
+            if line.startswith("$ govsearch "):
+                shown.append((shlex.split(line[len("$ govsearch "):]), []))
+            elif shown:
+                shown[-1][1].append(line)
+    return shown
+
+
+def _normal(text: str) -> str:
+    """Output with what differs between runs made equal: ports, durations, took_ms."""
+    text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)
+    text = re.sub(r"\bin \d+(?:\.\d+)? ?m?s\b", "in TIME", text)
+    return re.sub(r'"took_ms": [\d.]+', '"took_ms": 0', text)
+
+
+def _in_order(shown: list[str], real: list[str]) -> bool:
+    it = iter(real)
+    return all(any(line == r for r in it) for line in shown)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory):
+    """The six fixture portals crawled as scripts/demo_offline.py does: (index, crawl output, run)."""
+    index = str(tmp_path_factory.mktemp("readme") / "demo")
+    sites = [start_portal(PORTALS / f) for f in _demo_families()]
+    env = {**os.environ, "COLUMNS": "100"}  # the width the README's tables were printed at
+
+    def govsearch(*args: str) -> str:
+        p = subprocess.run(CLI + list(args), capture_output=True, text=True, timeout=300, env=env)
+        assert p.returncode == 0, (args, p.stdout, p.stderr)
+        return p.stdout + p.stderr
+
+    try:
+        crawled = govsearch("crawl", *[site.base + "/" for site in sites], "--delay", "0", "--index", index)
+    finally:
+        for site in sites:
+            site.stop()
+    return index, crawled, govsearch
+
+
+def test_the_readme_shows_what_the_commands_print(demo) -> None:
+    index, crawled, govsearch = demo
+    shown = _shown()
+    assert [words[0] for words, _ in shown] == ["crawl", "query", "query"]
+    for words, lines in shown:
+        if words[0] == "crawl":
+            real = crawled
+        else:
+            words = [index if i and words[i - 1] == "--index" else w for i, w in enumerate(words)]
+            real = govsearch(*words)
+        if "--json" in words:
+            assert json.loads(_normal("\n".join(lines))) == json.loads(_normal(real)), words
+            continue
+        lines = [_normal(line) for line in lines if line and line != "..."]
+        real_lines = _normal(real).splitlines()
+        if words[0] == "crawl":  # one line per host, in no fixed order of ports
+            assert all(line in real_lines for line in lines), (lines, real_lines)
+        else:
+            assert _in_order(lines, real_lines), ("\n".join(lines), "\n".join(real_lines))

@@ -72,7 +72,7 @@ class Article:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Article":
+    def from_dict(cls, d: dict[str, Any]) -> Article:
         if not isinstance(d, dict):
             raise ArticleError("record is not a JSON object")
         for key in ("url", "title", "body"):
@@ -92,7 +92,7 @@ class Article:
                 raise ArticleError(f"{key} must be a string")
             kwargs[key] = value
         return cls(url=d["url"], title=d["title"] or "", body=d["body"] or "",
-                   published=published, **kwargs)
+                   published=published, **kwargs)  # type: ignore[arg-type]  # __post_init__ parses the string
 
 
 def to_datetime(value: object, name: str = "published", *, end: bool = False,

@@ -14,9 +14,11 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -39,7 +41,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 out = Console(highlight=False, soft_wrap=False, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
-IndexOpt = Annotated[Optional[Path], typer.Option(
+IndexOpt = Annotated[Path | None, typer.Option(
     "--index", help="Index directory [default: $GOVSEARCH_INDEX or ./index]", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -67,6 +69,35 @@ def open_engine(index: Path | None, *, create: bool = False) -> SearchEngine:
         raise fail(str(e), EXIT_INDEX) from None
     except OSError as e:
         raise fail(unreadable(index, e), EXIT_INDEX) from None
+    except Exception as e:  # noqa: BLE001 - a damaged table of contents fails as whatever Whoosh tripped over
+        raise fail(index_failure(index, e), EXIT_INDEX) from None
+
+
+@contextmanager
+def reading(index: Path | None) -> Iterator[None]:
+    """Whoosh reports a damaged file as whatever its parser tripped over (UnpicklingError, struct.error,
+    a bare Exception): while a command reads the index, any such failure becomes one line saying what
+    `govsearch check` finds and how to rebuild, and exit 3."""
+    try:
+        yield
+    except (GovsearchError, typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as e:  # noqa: BLE001 - see above
+        raise fail(index_failure(index, e), EXIT_INDEX) from None
+
+
+def index_failure(index: Path | None, e: Exception) -> str:
+    """The one line for an index that failed to read: `govsearch check`'s finding and rebuild advice."""
+    where = index or default_index_path()
+    found = check_index(where)
+    if found.exists and found.problems:
+        more = f" (and {len(found.problems) - 1} more)" if len(found.problems) > 1 else ""
+        return (f"index at {where} is damaged: {found.problems[0]}{more}; {found.rebuild_hint()} "
+                f"(`govsearch check --index {where}` lists every problem)")
+    if isinstance(e, OSError):
+        return unreadable(index, e)
+    return (f"index at {where} cannot be read ({type(e).__name__}: {e}) though `govsearch check --index "
+            f"{where}` finds no damage; {found.rebuild_hint()}")
 
 
 def unreadable(index: Path | None, e: OSError) -> str:
@@ -203,12 +234,14 @@ class _ImportRun:
         """Index the pending articles in one commit, then record `line` as done."""
         if self.pending:
             done = 0
+            progress = self.progress
 
             def step(n: int) -> None:
                 nonlocal done
                 done += n
-                self.progress.update(self.offsets[min(done, len(self.offsets)) - 1],
-                                     self.indexed + done, self.bad_count)
+                if progress is not None:
+                    progress.update(self.offsets[min(done, len(self.offsets)) - 1],
+                                    self.indexed + done, self.bad_count)
 
             # workers=None: a second process analyzes while this one writes (same index)
             self.indexed += self.engine.add_many(self.pending, commit_every=len(self.pending) + 1,
@@ -260,9 +293,9 @@ def query(
     index: IndexOpt = None,
     limit: Annotated[int, typer.Option(help="Results per page.")] = 10,
     page: Annotated[int, typer.Option(help="Page number.")] = 1,
-    source: Annotated[Optional[list[str]], typer.Option(help="Only this host (repeatable).")] = None,
-    since: Annotated[Optional[str], typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
+    source: Annotated[list[str] | None, typer.Option(help="Only this host (repeatable).")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
     sort: Annotated[str, typer.Option(help="relevance or date.")] = "relevance",
     as_json: JsonOpt = False,
 ) -> None:
@@ -271,16 +304,15 @@ def query(
         raise fail(f"--sort must be one of: {', '.join(SORTS)}", EXIT_USAGE)
     engine = open_engine(index)
     try:
-        if len(engine) == 0:
-            raise fail(f"index at {engine.path} is empty: add articles with `govsearch import` or "
-                       f"`govsearch crawl`", EXIT_INDEX)
-        result = engine.search(text, limit=limit, page=page, source=source,
-                               since=parse_day(since, "since"), until=parse_day(until, "until", end=True),
-                               sort=sort)
+        with reading(index):
+            if len(engine) == 0:
+                raise fail(f"index at {engine.path} is empty: add articles with `govsearch import` or "
+                           f"`govsearch crawl`", EXIT_INDEX)
+            result = engine.search(text, limit=limit, page=page, source=source,
+                                   since=parse_day(since, "since"), until=parse_day(until, "until", end=True),
+                                   sort=sort)
     except QueryError as e:
         raise fail(str(e), EXIT_USAGE) from None
-    except OSError as e:
-        raise fail(unreadable(index, e), EXIT_INDEX) from None
     finally:
         engine.close()
     if as_json:
@@ -327,14 +359,14 @@ def _print_result(result) -> None:
 
 @app.command()
 def crawl(
-    urls: Annotated[Optional[list[str]], typer.Argument(help="Start URLs; default: every portal in crawl_seeds/.", show_default=False)] = None,
-    seeds: Annotated[Optional[Path], typer.Option(help="A portal .toml, a folder of them, or a text file of URLs.")] = None,
+    urls: Annotated[list[str] | None, typer.Argument(help="Start URLs; default: every portal in crawl_seeds/.", show_default=False)] = None,
+    seeds: Annotated[Path | None, typer.Option(help="A portal .toml, a folder of them, or a text file of URLs.")] = None,
     index: IndexOpt = None,
-    max_pages: Annotated[Optional[int], typer.Option(help="Stop after fetching this many pages.", min=1)] = None,
-    since: Annotated[Optional[str], typer.Option(help="Skip articles published before this date (YYYY-MM-DD).")] = None,
+    max_pages: Annotated[int | None, typer.Option(help="Stop after fetching this many pages.", min=1)] = None,
+    since: Annotated[str | None, typer.Option(help="Skip articles published before this date (YYYY-MM-DD).")] = None,
     concurrency: Annotated[int, typer.Option(help="Requests in flight across all hosts.", min=1)] = 16,
-    delay: Annotated[Optional[float], typer.Option(help="Seconds between requests to one host [default: the portal's, at least 1; raised by Crawl-delay].", min=0)] = None,
-    user_agent: Annotated[Optional[str], typer.Option(help="User-Agent to send (keep a contact URL in it).")] = None,
+    delay: Annotated[float | None, typer.Option(help="Seconds between requests to one host [default: the portal's, at least 1; raised by Crawl-delay].", min=0)] = None,
+    user_agent: Annotated[str | None, typer.Option(help="User-Agent to send (keep a contact URL in it).")] = None,
     refresh: Annotated[bool, typer.Option("--refresh", help="Ask every listing, feed and sitemap again now (conditional requests), not when due.")] = False,
     refresh_articles: Annotated[bool, typer.Option("--refresh-articles", help="Like --refresh, and every article too.")] = False,
     as_json: JsonOpt = False,
@@ -391,7 +423,7 @@ def crawl(
 @app.command()
 def export(
     index: IndexOpt = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """Write every stored article as JSONL (the import format)."""
     engine = open_engine(index)
@@ -409,8 +441,12 @@ def export(
         pass
     except OSError as e:
         if isinstance(e.filename, str) and Path(e.filename).parent == engine.path:
-            raise fail(f"export stopped after {n} articles: {unreadable(index, e)}", EXIT_INDEX) from None
+            raise fail(f"export stopped after {n} articles: {index_failure(index, e)}", EXIT_INDEX) from None
         raise fail(f"export stopped after {n} articles: {e.strerror or e}", EXIT_FILE) from None
+    except (GovsearchError, typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as e:  # noqa: BLE001 - a damaged segment (see `reading`)
+        raise fail(f"export stopped after {n} articles: {index_failure(index, e)}", EXIT_INDEX) from None
     finally:
         if output:
             stream.close()
@@ -424,9 +460,8 @@ def stats(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """Documents, sources (with how many lack a date or an author), date range, size, schema version."""
     engine = open_engine(index)
     try:
-        s = engine.stats()
-    except OSError as e:
-        raise fail(unreadable(index, e), EXIT_INDEX) from None
+        with reading(index):
+            s = engine.stats()
     finally:
         engine.close()
     data = s.to_dict()
@@ -497,10 +532,19 @@ def serve(
 
     index_dir = index or default_index_path()
     try:
-        SearchEngine(index_dir, create=False).close()
+        engine = SearchEngine(index_dir, create=False)
     except IndexStoreError as e:
         # Not fatal: the app opens the index on the first request after it exists.
         err.print(f"[yellow]warning:[/yellow] {escape(str(e))}")
+    except Exception as e:  # noqa: BLE001 - a damaged table of contents (see `reading`)
+        raise fail(index_failure(index_dir, e), EXIT_INDEX) from None
+    else:
+        # A damaged segment is refused now, in one line, not on every request.
+        try:
+            with reading(index_dir):
+                engine.stats()
+        finally:
+            engine.close()
     err.print(f"serving {escape(str(index_dir))} on http://{host}:{port}/ (API docs at /docs; Ctrl-C to stop)")
     uvicorn.run(create_app(index_dir), host=host, port=port, log_level="warning")
 
@@ -536,9 +580,9 @@ def _read_page(source: str, url: str | None) -> tuple[bytes, str, str | None]:
 @app.command("extract")
 def extract_command(
     source: Annotated[str, typer.Argument(help="An HTML file, or an http(s) URL to fetch.", show_default=False)],
-    url: Annotated[Optional[str], typer.Option(
+    url: Annotated[str | None, typer.Option(
         "--url", help="The page's address when SOURCE is a file (URL rules and the canonical URL use it).")] = None,
-    profiles: Annotated[Optional[Path], typer.Option(
+    profiles: Annotated[Path | None, typer.Option(
         "--profiles", help="A crawl_seeds/*.toml or profiles file whose profiles are tried first.")] = None,
     json_: JsonOpt = False,
 ) -> None:

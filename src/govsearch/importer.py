@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import io
 import json
 import os
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from .article import ID_URL_PREFIX, Article, ArticleError
 from .errors import GovsearchError
@@ -72,7 +72,7 @@ class JsonlReader:
         except OSError as e:
             raise ImportFileError(f"cannot read {path}: {e.strerror or e}") from None
 
-    def _open(self) -> tuple[BinaryIO, BinaryIO]:
+    def _open(self) -> tuple[io.BufferedReader, io.BufferedIOBase]:
         try:
             raw = open(self.path, "rb")
         except OSError as e:

@@ -13,7 +13,7 @@ import os
 import time
 
 from rich.console import Console
-from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn,
+from rich.progress import (BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
 
 DEFAULT_SECONDS = 30.0
@@ -37,11 +37,11 @@ class FileProgress:
         self.every = interval_from_env() if every is None else every
         self.terminal = console.is_terminal
         self._bar: Progress | None = None
-        self._task = None
+        self._task: TaskID | None = None
         self._start = self._last = time.monotonic()
         self._done = 0
 
-    def __enter__(self) -> "FileProgress":
+    def __enter__(self) -> FileProgress:
         if self.terminal:
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                                  TextColumn("{task.fields[articles]:,} articles"),
@@ -53,7 +53,7 @@ class FileProgress:
 
     def update(self, done_bytes: int, articles: int, bad: int = 0) -> None:
         self._done = min(done_bytes, self.total)
-        if self._bar is not None:
+        if self._bar is not None and self._task is not None:
             self._bar.update(self._task, completed=self._done, articles=articles)
             return
         now = time.monotonic()

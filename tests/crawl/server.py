@@ -27,7 +27,7 @@ class Hit:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: "_Server"
+    server: _Server
 
     def log_message(self, format: str, *args: object) -> None:  # keep test output clean
         pass
@@ -64,7 +64,7 @@ class Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
-    site: "Site"
+    site: Site
 
     def handle_error(self, request: object, client_address: object) -> None:
         pass  # hostile handlers break their own sockets on purpose
@@ -85,7 +85,7 @@ class Site:
     lock: threading.Lock = field(default_factory=threading.Lock)
     _server: _Server | None = None
 
-    def start(self) -> "Site":
+    def start(self) -> Site:
         self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.site = self
         threading.Thread(target=self._server.serve_forever, daemon=True).start()

@@ -84,13 +84,13 @@ def test_parse_sitemaps_and_feeds() -> None:
     d = parse_xml(urlset, "https://a.vn/sm-1.xml.gz")
     assert d.kind == "sitemap" and [e.url for e in d.entries] == ["https://a.vn/b-1.html", "https://a.vn/b-2.html"]
     assert d.entries[0].date is not None and d.entries[1].date is None
-    atom = ("<feed xmlns='http://www.w3.org/2005/Atom'><entry><link rel='alternate' href='/c-1.html'/>"
-            "<updated>2025-10-02T10:00:00Z</updated></entry></feed>").encode()
+    atom = (b"<feed xmlns='http://www.w3.org/2005/Atom'><entry><link rel='alternate' href='/c-1.html'/>"
+            b"<updated>2025-10-02T10:00:00Z</updated></entry></feed>")
     d = parse_xml(atom, "https://a.vn/atom")
     assert d.kind == "feed" and d.entries[0].url == "https://a.vn/c-1.html" and d.entries[0].date is not None
-    rss = ("<rss><channel><item><title>x</title><link> https://a.vn/d-1.html </link>"
-           "<pubDate>Thu, 02 Oct 2025 10:00:00 +0700</pubDate></item>"
-           "<item><guid>https://a.vn/d-2.html</guid></item></channel></rss>").encode()
+    rss = (b"<rss><channel><item><title>x</title><link> https://a.vn/d-1.html </link>"
+           b"<pubDate>Thu, 02 Oct 2025 10:00:00 +0700</pubDate></item>"
+           b"<item><guid>https://a.vn/d-2.html</guid></item></channel></rss>")
     d = parse_xml(rss, "https://a.vn/rss")
     assert [e.url for e in d.entries] == ["https://a.vn/d-1.html", "https://a.vn/d-2.html"]
     assert parse_xml(b"https://a.vn/e-1.html\nhttps://a.vn/e-2.html\n", "https://a.vn/s.txt").kind == "sitemap"

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from whoosh.writing import SegmentWriter
 
-from govsearch import Article, IndexLockedError, IndexNotFoundError, SchemaVersionError, SearchEngine
+from govsearch import Article, ArticleError, IndexLockedError, IndexNotFoundError, SchemaVersionError, SearchEngine
 
 from ..conftest import SAMPLE, SMALL, art, sample_articles
 
@@ -148,7 +148,7 @@ def test_articles_round_trip(small_engine):
 
 
 def test_article_validation():
-    with pytest.raises(Exception):
+    with pytest.raises(ArticleError, match="url"):
         Article(url="", title="a", body="b")
     a = Article.from_dict({"url": "https://a.gov.vn/x", "title": "T", "body": "B",
                            "published": "2022-01-13T16:51:00+07:00"})

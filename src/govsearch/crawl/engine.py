@@ -13,7 +13,7 @@ import concurrent.futures
 import multiprocessing
 import sqlite3
 import time
-from typing import Callable, Union
+from typing import Callable
 
 from govsearch.article import Article
 
@@ -31,7 +31,7 @@ from .state import CrawlState, UrlRow
 from .urls import host_key
 from .vocab import ProblemKind, Status
 
-Extractor = Callable[[Union[bytes, str], str], Union[Article, None]]
+Extractor = Callable[[bytes | str, str], Article | None]
 
 # After Ctrl-C, requests in flight get this long to finish before they are dropped.
 STOP_GRACE = 5.0

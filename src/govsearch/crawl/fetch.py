@@ -85,7 +85,7 @@ class HostGate:
         self.delay = delay
         self.next_start = max(self.next_start, self.last_start + delay)
 
-    async def __aenter__(self) -> "HostGate":
+    async def __aenter__(self) -> HostGate:
         await self.sem.acquire()
         try:
             # The lock hands out start times one by one, so two connections to

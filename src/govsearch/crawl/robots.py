@@ -27,15 +27,15 @@ class Robots:
         self._token = self.user_agent.split("/", 1)[0].split()[0] if self.user_agent.strip() else "*"
 
     @classmethod
-    def from_text(cls, text: str, user_agent: str) -> "Robots":
+    def from_text(cls, text: str, user_agent: str) -> Robots:
         return cls(user_agent=user_agent, parser=Protego.parse(text))
 
     @classmethod
-    def allow_all(cls, user_agent: str) -> "Robots":
+    def allow_all(cls, user_agent: str) -> Robots:
         return cls(user_agent=user_agent)
 
     @classmethod
-    def deny_all(cls, user_agent: str) -> "Robots":
+    def deny_all(cls, user_agent: str) -> Robots:
         return cls(user_agent=user_agent, unavailable=True)
 
     def allowed(self, url: str) -> bool:

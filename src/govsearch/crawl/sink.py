@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Callable, Iterable, Protocol, Union
+from typing import Any, Callable, Iterable, Protocol
 
 from govsearch.article import Article, ArticleError
 
@@ -19,7 +19,7 @@ class SinkLike(Protocol):
     def add_many(self, articles: Iterable[Article]) -> int: ...
 
 
-Sink = Union[Callable[[list[Article]], Any], SinkLike]
+Sink = Callable[[list[Article]], Any] | SinkLike
 
 
 class Batcher:

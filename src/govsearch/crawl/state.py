@@ -137,7 +137,7 @@ class CrawlState:
 
     # --- transactions -------------------------------------------------------------
 
-    def transaction(self) -> "_Tx":
+    def transaction(self) -> _Tx:
         return _Tx(self.db)
 
     # --- runs ---------------------------------------------------------------------

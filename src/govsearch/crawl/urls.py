@@ -14,6 +14,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
+# The shapes of search, calendar and pagination URLs are extraction's too: one list, kept there.
+from ..extract.url_shapes import CALENDAR_PARAMS, CALENDAR_PATH, SEARCH_PARAMS, SEARCH_PATH, query_names
+from ..extract.url_shapes import page_number as page_number  # re-exported for the crawl's policy
+
 # Parameters that never change what a page says, only who gets credit for the
 # visit. Compared lower-cased.
 TRACKING_PARAMS = frozenset({
@@ -100,27 +104,9 @@ MAX_URL_LENGTH = 400
 MAX_PATH_SEGMENTS = 12
 MAX_QUERY_PARAMS = 12  # Liferay portlet URLs legitimately carry several p_p_* parameters
 
-_SEARCH_PATH = re.compile(r"/(?:search|tim-?kiem|timkiem|ket-qua-tim-kiem)(?:[/.?]|$)", re.IGNORECASE)
-_SEARCH_PARAMS = frozenset({"q", "query", "keyword", "keywords", "key", "tukhoa", "search", "s", "k"})
-# Event calendars happily link to next month forever.
-_CALENDAR = re.compile(r"(?:/|\b)(?:calendar|lich-cong-tac|lichcongtac|lich-lam-viec|event-calendar)(?:[/.?]|$)",
-                       re.IGNORECASE)
-_CALENDAR_PARAMS = frozenset({"month", "year", "day", "date", "week", "ngay", "thang", "nam", "tuan"})
 _BINARY_EXT = re.compile(
     r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|7z|gz|tar|jpe?g|png|gif|webp|bmp|svg|ico|mp[34]|avi|mov|wmv|flv|"
     r"wav|ogg|webm|exe|msi|apk|dmg|iso|css|js|woff2?|ttf|eot)$", re.IGNORECASE)
-
-
-# Archive pages of sites without patterns: /page-3, /trang-3.html, ?page=3, ?start=40, _cur=3.
-PAGINATION = re.compile(r"(?:/(?:page|trang|p)-?\d+(?:\.html?)?/?$|[?&](?:page|trang|pageindex|p|pg|start|offset)=\d+"
-                        r"|_cur=\d+)", re.IGNORECASE)
-_DIGITS = re.compile(r"\d+")
-
-
-def page_number(url: str) -> int | None:
-    """The page number of a pagination URL (/page-3, ?page=3, ...), else None."""
-    m = PAGINATION.search(url)
-    return int(_DIGITS.findall(m.group(0))[-1]) if m else None
 
 
 def trap_reason(url: str) -> str | None:
@@ -140,16 +126,16 @@ def trap_reason(url: str) -> str | None:
     # /a/b/a/b/a/b: relative links resolved against the wrong base.
     if len(segments) >= 6 and len(set(segments)) * 2 <= len(segments):
         return "repeating path"
-    if _SEARCH_PATH.search(parts.path):
+    if SEARCH_PATH.search(parts.path):
         return "search results"
-    if _CALENDAR.search(parts.path):
+    if CALENDAR_PATH.search(parts.path):
         return "calendar"
     if parts.query:
-        names = {k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
+        names = query_names(parts.query)
         if len(names) > MAX_QUERY_PARAMS:
             return "too many query parameters"
-        if names & _SEARCH_PARAMS:
+        if names & SEARCH_PARAMS:
             return "search results"
-        if len(names & _CALENDAR_PARAMS) >= 2:
+        if len(names & CALENDAR_PARAMS) >= 2:
             return "calendar"
     return None

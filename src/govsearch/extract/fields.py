@@ -45,7 +45,7 @@ def canonical_of(page: Page) -> str:
     """rel=canonical, else og:url, resolved; a canonical pointing at a site root is ignored."""
     candidates = []
     for link in page.soup.find_all("link", href=True):
-        rel = link.get("rel") or []
+        rel: str | list[str] = link.get("rel") or []
         if "canonical" in [r.lower() for r in (rel if isinstance(rel, list) else [rel])]:
             candidates.append(str(link["href"]))
     candidates.append(page.meta("og:url"))

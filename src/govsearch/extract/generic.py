@@ -39,7 +39,7 @@ _ABOVE_REACH = 12  # elements between a stamp printed above the headline and the
 
 
 def _attrs(tag: Tag) -> str:
-    classes = tag.get("class") or []
+    classes: str | list[str] = tag.get("class") or []
     return " ".join([*(classes if isinstance(classes, list) else [classes]), str(tag.get("id") or "")])
 
 
@@ -79,7 +79,7 @@ def drop_chrome(root: Tag) -> None:
         if is_chrome(tag) or (tag.name == "form" and len(tag.get_text(" ", strip=True)) < 1500):
             # A form inside the text is a comment or search box.
             tag.decompose()
-    for tag in list(root.find_all(attrs={"type": re.compile(r"related|link", re.I)})):
+    for tag in list(root.find_all(type=re.compile(r"related|link", re.I))):
         if not tag.decomposed and tag.name not in ("input", "a", "link", "script"):
             tag.decompose()
     for heading in list(root.find_all(["h2", "h3", "h4", "h5", "h6", "p", "div", "strong", "b", "span", "section",
@@ -201,7 +201,7 @@ def find_title(page: Page, body: Tag | None = None) -> tuple[str, Tag | None, st
     """
     refs = _title_refs(page)
     candidates = headline_candidates(page)
-    best: tuple[tuple[int, int, int], str, Tag | None, str] | None = None
+    best: tuple[tuple[int, int, int], str, Tag, str] | None = None
     rank = {"h1": 3, "h2": 2}
     for i, tag in enumerate(candidates):
         text = clean(tag.get_text(" "))
@@ -586,7 +586,7 @@ def find_author(page: Page, main: Tag) -> Tag | None:
         if 2 <= len(text) <= 60 and tag.name not in ("meta",) and not in_chrome(tag):
             if not is_placeholder_author(_AUTHOR_PREFIX.sub("", text)):
                 return tag
-    for tag in page.soup.find_all(attrs={"itemprop": "author"}):
+    for tag in page.soup.find_all(itemprop="author"):
         text = clean(tag.get_text(" "))
         if tag.name != "meta" and 2 <= len(text) <= 60 and not is_placeholder_author(text):
             return tag

@@ -58,15 +58,15 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
     # mislabelled portals are common (server default latin-1, copied meta tags).
     text = _strict(data, "utf-8")
     if text is None:
-        labels = [charset_from_content_type(content_type)]
+        labels: list[str | None] = [charset_from_content_type(content_type)]
         m = _META_CHARSET.search(data[:4096])
         labels.append(m.group(1).decode("ascii", "ignore") if m else None)
         for label in labels:
-            codec = _codec(label)
+            named = _codec(label)
             # A UTF-8 label on non-UTF-8 bytes, or a default Western label, says nothing about the bytes.
-            if codec is None or codec == "utf-8" or (label or "").lower() in _DEFAULT_LABELS:
+            if named is None or named == "utf-8" or (label or "").lower() in _DEFAULT_LABELS:
                 continue
-            text = _strict(data, codec)
+            text = _strict(data, named)
             if text is not None:
                 break
         if text is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from bs4 import Tag
 
@@ -15,14 +14,8 @@ from .fields import (author_from, breadcrumb_of, canonical_of, captions_in, date
                      is_source_line, looks_like_byline, strip_author_label, strip_lead_prefix)
 from .html import clean, paragraphs, strip_noise
 from .profile import Page, Profile
+from .url_shapes import listing_shape
 
-# Paging, tags, search and calendars on any CMS: never a single article.
-LISTING_PATH = re.compile(
-    r"/(?:tag|tags|chu-de)/|/(?:search|tim-kiem|timkiem)(?:[/.?]|$)|/page-\d+/?$|/trang-\d+(?:\.html?)?/?$"
-    r"|/lich/|/calendar/|/rss/?$|/feed/?$",
-    re.I,
-)
-LISTING_QUERY = re.compile(r"(?:^|&)(?:q|k|keyword|keywords|tukhoa|searchtext|page|pageindex|trang)=", re.I)
 _MIN_BODY_CHARS = 120
 
 
@@ -72,10 +65,9 @@ def _first(page: Page, selectors: tuple[str, ...]) -> tuple[Tag | None, str]:
 
 def listing_reason(profile: Profile, page: Page) -> str:
     """Why the URL shape or repeated teaser items say the page is a listing, tag or search page ("" if not)."""
-    parts = urlsplit(page.url)
-    m = LISTING_PATH.search(parts.path) or LISTING_QUERY.search(parts.query)
-    if m:
-        return f"URL shape of a listing, tag or search page ({m.group(0).strip('&/')!r})"
+    shape = listing_shape(page.url)
+    if shape:
+        return f"URL shape of a listing, tag or search page ({shape.strip('?&/')!r})"
     if profile.not_article_url is not None:
         m = profile.not_article_url.search(page.path_query)
         if m:
@@ -190,9 +182,9 @@ def body_lines(profile: Profile, found: Located) -> list[str] | None:
     for selector in profile.drop:
         for tag in body.select(selector):
             tag.decompose()
-    for tag in (found.title_tag, found.date_tag, found.author_tag, found.lead_tag):
-        if tag is not None and not tag.decomposed and tag is not body and any(p is body for p in tag.parents):
-            tag.decompose()
+    for placed in (found.title_tag, found.date_tag, found.author_tag, found.lead_tag):
+        if placed is not None and not placed.decomposed and placed is not body and any(p is body for p in placed.parents):
+            placed.decompose()
     generic.drop_chrome(body)
     # Whether the block sits among teaser-like blocks was settled when it was chosen, with its headline
     # still in it; a short story is not a teaser for losing its headline and stamp.

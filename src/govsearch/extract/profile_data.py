@@ -69,7 +69,7 @@ def _matcher(rules: dict[str, Any], where: str) -> Callable[[Page], bool]:
     id_prefixes = _strings(rules, "id_prefixes", where)
     scripts = _strings(rules, "scripts", where)
     links = _strings(rules, "links", where)
-    attributes = []
+    attributes: list[dict[str, Any]] = []  # Any: what bs4's attrs= takes (a str or True per name)
     for spec in _strings(rules, "attributes", where):
         name, _, value = spec.partition("=")
         if not name:
@@ -93,7 +93,7 @@ def _matcher(rules: dict[str, Any], where: str) -> Callable[[Page], bool]:
             return True
         if links and any(any(x in str(link.get("href", "")) for x in links) for link in page.soup.find_all("link")):
             return True
-        if any(page.soup.find(attrs=a) is not None for a in attributes):
+        if any(page.soup.find(None, attrs=a) is not None for a in attributes):
             return True
         # CSS walks the whole tree in Python: the costliest rule, so the last.
         return any(page.soup.select_one(s) is not None for s in selectors)

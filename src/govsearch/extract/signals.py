@@ -139,7 +139,7 @@ def jsonld_author(page: Page) -> str:
 
 def microdata(page: Page, prop: str) -> tuple[str, Tag | None]:
     """The first itemprop=prop element's machine value (content/datetime) or text, outside <meta>."""
-    for tag in page.soup.find_all(attrs={"itemprop": prop}):
+    for tag in page.soup.find_all(itemprop=prop):
         if tag.name == "meta":
             continue
         value = tag.get("content") or tag.get("datetime") or tag.get_text(" ")

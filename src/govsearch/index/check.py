@@ -90,7 +90,8 @@ def _generation(root: Path) -> int:
 
 def _check(root: Path) -> IndexCheck:
     result = IndexCheck(path=str(root))
-    if not root.is_dir() or not whoosh_index.exists_in(str(root)):
+    # Not whoosh's exists_in: it opens the table of contents and raises when that is damaged.
+    if not root.is_dir() or _generation(root) < 0:
         result.problems.append(f"no index at {root}")
         return result
     result.exists = True

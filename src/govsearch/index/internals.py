@@ -14,6 +14,8 @@ Whoosh's own public matchers return.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import whoosh
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3LeafMatcher, _lenfield
@@ -159,7 +161,7 @@ class FlushingWriter(SegmentWriter):
             pdr.close()
 
 
-def segment_readers(searcher) -> list[tuple[object, int]]:
+def segment_readers(searcher) -> list[tuple[Any, int]]:
     """(segment reader, global document offset) of a searcher, one per segment."""
     subs = searcher.subsearchers
     return [(s.reader(), off) for s, off in subs] if subs else [(searcher.reader(), 0)]

@@ -139,7 +139,7 @@ class PairBatch:
     counts: np.ndarray    # uint8 times the pair stands in the article (capped at 255)
 
     @staticmethod
-    def build(items: Sequence[tuple[int, np.ndarray, np.ndarray]]) -> "PairBatch":
+    def build(items: Sequence[tuple[int, np.ndarray, np.ndarray]]) -> PairBatch:
         """From (seq, keys, counts) per article."""
         if not items:
             return PairBatch(_EMPTY_U64, np.zeros(1, dtype=np.int64),
@@ -150,7 +150,7 @@ class PairBatch:
         return PairBatch.sorted(keys, seqs, counts)
 
     @staticmethod
-    def sorted(keys: np.ndarray, seqs: np.ndarray, counts: np.ndarray) -> "PairBatch":
+    def sorted(keys: np.ndarray, seqs: np.ndarray, counts: np.ndarray) -> PairBatch:
         order = np.lexsort((seqs, keys))
         keys, seqs, counts = keys[order], seqs[order], counts[order]
         if keys.size:

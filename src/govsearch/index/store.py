@@ -220,7 +220,7 @@ class IndexStore:
     def iter_articles(self) -> Iterator[Article]:
         with self.ix.searcher() as s:
             reader = s.reader()
-            for docnum, stored in reader.iter_docs():
+            for _, stored in reader.iter_docs():
                 yield article_from_stored(stored)
 
     def stats(self) -> IndexStats:

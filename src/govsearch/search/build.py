@@ -112,7 +112,7 @@ class ScoreGroup:
     factors: list[float] | None = None          # per alternative (None: all 1)
 
     @staticmethod
-    def single(terms: list[ScoredTerm]) -> "ScoreGroup":
+    def single(terms: list[ScoredTerm]) -> ScoreGroup:
         return ScoreGroup([[terms]])
 
 
@@ -190,14 +190,14 @@ def build_plan(pq: ParsedQuery, restored: list[str] | None = None) -> Plan:
     groups = plan.scoring
     for u in pq.units:
         alts = [[syllable_terms(s, u.title_only) for s in alt] for alt in u.alternatives]
-        typed = [s.folded for s in u.main]
-        factors = [1.0 if [s.folded for s in alt] == typed else OTHER_FORM for alt in u.alternatives]
+        as_typed = [s.folded for s in u.main]
+        factors = [1.0 if [s.folded for s in alt] == as_typed else OTHER_FORM for alt in u.alternatives]
         groups.append(ScoreGroup(alts, factors if len(alts) > 1 else None))
     boosts: list[ScoredTerm] = []
     # title adjacency of consecutive typed syllables
-    for a, b in zip(pq.units, pq.units[1:]):
-        if a.plain and b.plain:
-            sa, sb = a.main[0], b.main[0]
+    for ua, ub in zip(pq.units, pq.units[1:]):
+        if ua.plain and ub.plain:
+            sa, sb = ua.main[0], ub.main[0]
             if sa.accented or sb.accented:
                 boosts.append(ScoredTerm("title_bi", f"{sa.exact}_{sb.exact}", W_TITLE_BI))
             boosts.append(ScoredTerm("title_bif", f"{sa.folded}_{sb.folded}", W_TITLE_BIF))

@@ -310,7 +310,7 @@ class SearchEngine:
                 self._searcher = None
         self.store.close()
 
-    def __enter__(self) -> "SearchEngine":
+    def __enter__(self) -> SearchEngine:
         return self
 
     def __exit__(self, *exc) -> None:

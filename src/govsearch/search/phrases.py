@@ -49,7 +49,7 @@ def phrase_mask(snap: Snapshot, searcher, phrase: Phrase, within: np.ndarray | N
             rest = [positions[t].get(d) for t in terms[1:]]
             if any(r is None for r in rest):
                 continue
-            if any(all(p + i + 1 in r for i, r in enumerate(rest)) for p in first):
+            if any(all(p + i + 1 in r for i, r in enumerate(rest)) for p in first):  # type: ignore[operator]  # no None left in rest
                 held[d] = True
     return held
 

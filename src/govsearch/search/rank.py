@@ -189,7 +189,7 @@ def _best_window(spans: list[tuple[int, int, str]], size: int) -> int:
     for i, (s, _, _) in enumerate(spans[:200]):
         begin = max(0, s - 60)
         inside = []
-        for s2, e2, w in spans[i:]:
+        for _, e2, w in spans[i:]:
             if e2 > begin + size:
                 break
             inside.append(w)

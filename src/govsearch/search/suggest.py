@@ -58,9 +58,9 @@ class Frequencies:
         self._tokens: float | None = None
 
     @classmethod
-    def of(cls, reader, snap: Snapshot) -> "Frequencies":
+    def of(cls, reader, snap: Snapshot) -> Frequencies:
         freq = snap.extras.get("frequencies")
-        if freq is None:
+        if not isinstance(freq, Frequencies):
             freq = snap.extras["frequencies"] = cls(reader, snap)
         return freq
 
@@ -164,9 +164,9 @@ def restore_accents(freq: Frequencies, folded_syllables: list[str]) -> list[str]
             if len(best) == 1 and len(layer) == 1:
                 nxt.append((best[0][0] + s, best[0][1] + [w]))
                 continue
-            options = [(prev_score + s + _PMI_WEIGHT * freq.association(path[-1], w), path)
-                       for prev_score, path in best]
-            score, path = max(options, key=lambda x: x[0])
+            paths = [(prev_score + s + _PMI_WEIGHT * freq.association(path[-1], w), path)
+                     for prev_score, path in best]
+            score, path = max(paths, key=lambda x: x[0])
             nxt.append((score, path + [w]))
         best = nxt
     return max(best, key=lambda x: x[0])[1]

@@ -44,7 +44,7 @@ _LENGTH_OF = {"title_bi": "title", "title_bif": "title_f", PAIRS: "body_f"}
 @dataclass(slots=True, frozen=True)
 class ScoredTerm:
     field: str
-    term: str
+    term: str | int  # an int in the PAIRS field (a pair key)
     weight: float
 
 
@@ -70,7 +70,7 @@ class Snapshot:
         self.doc_count = int(self.live.sum())
         self._lengths: dict[str, np.ndarray] = {}
         self._avg: dict[str, float] = {}
-        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._postings: OrderedDict[tuple[str, str | int], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._columns: dict[str, np.ndarray] = {}
         self._codes: dict[str, tuple[list[str], np.ndarray]] = {}
         self._lock = threading.Lock()
@@ -151,7 +151,7 @@ class Snapshot:
             self._seq_to_doc = arr
         return arr
 
-    def docs(self, field: str, term: str) -> np.ndarray:
+    def docs(self, field: str, term: str | int) -> np.ndarray:
         return self.postings(field, term)[0]
 
     def mask_of(self, ids: np.ndarray) -> np.ndarray:
@@ -235,7 +235,7 @@ class Snapshot:
         if hit is None:
             values: list[str] = []
             codes = np.full(self.size, -1, dtype=np.int32)
-            names = set()
+            names: set[str] = set()
             for reader, _ in self.segments:
                 if field in reader.indexed_field_names():
                     names.update(t.decode("utf-8") for t in reader.lexicon(field))

@@ -11,7 +11,7 @@ with it the analyzers, into the index.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
@@ -38,6 +38,7 @@ class SyllableTokenizer(Tokenizer):
                  mode: str = "", **kwargs) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         text = normalize(value)
+        matches: Iterable[tuple[int, str]]
         if not tokenize:
             matches = [(0, text)]
         else:

@@ -62,7 +62,7 @@ def create_app(index: str | os.PathLike | None = None, *, engine: SearchEngine |
     app = FastAPIOffline(title="govsearch", version=__version__, description=DESCRIPTION,
                          docs_url=DOCS_URL, redoc_url=None, static_url="/static-docs", lifespan=lifespan)
     app.state.holder = holder
-    app.add_middleware(SecurityHeaders, docs_paths=(DOCS_URL, app.swagger_ui_oauth2_redirect_url))
+    app.add_middleware(SecurityHeaders, docs_paths=(DOCS_URL, app.swagger_ui_oauth2_redirect_url or DOCS_URL))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["number"] = number
