@@ -18,7 +18,7 @@ import numpy as np
 from ..text import fold, normalize, swap_tone_style
 from .build import FOLDED_PAIR_CREDIT, Plan
 from .parse import ParsedQuery
-from .phrases import phrase_mask
+from .phrases import run_in_text
 from .vector import PAIRS, Snapshot
 
 # Adjacency bonus, as a share of the best base score among the matches: for
@@ -31,9 +31,9 @@ from .vector import PAIRS, Snapshot
 # the README reports the other queries, held out from that choice.
 ADJACENT = 3.0
 WHOLE_RUN = 0.5
-# Documents whose positions are read to tell a whole run of three or more
+# Documents whose stored text is read to tell a whole run of three or more
 # syllables from its pairs standing apart (the best-scoring ones).
-RUN_CHECK = 2000
+RUN_CHECK = 60
 
 SNIPPET_CHARS = 240
 # Snippets and highlights read at most this much of a text: the work per hit
@@ -69,23 +69,21 @@ def adjacency_bonus(snap: Snapshot, plan: Plan, scores: np.ndarray, matched: np.
             run_held &= typed
         if len(run) > 1 and searcher is not None:
             # Every pair held is not yet the run: "chuyển đổi" and "thay đổi
-            # số" hold both pairs of "chuyển đổi số". Positions decide, for
-            # the best RUN_CHECK of those documents (bounded work).
-            run_held = phrase_mask(snap, searcher, phrase, within=_best(run_held, scores, RUN_CHECK))
+            # số" hold both pairs of "chuyển đổi số". The stored text decides,
+            # for the RUN_CHECK best of those documents (bounded work).
+            run_held = run_in_text(snap, searcher, phrase, _best(run_held, scores, RUN_CHECK))
         whole += run_held
     top = float(scores[matched].max()) if matched.any() else 0.0
     return top * (ADJACENT * credit / n_pairs + WHOLE_RUN * whole / len(runs))
 
 
 def _best(mask: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
-    """`mask` narrowed to its k best-scoring documents."""
+    """The documents of `mask`, at most its k best-scoring (ties: lower document number)."""
     docs = np.flatnonzero(mask)
     if docs.size <= k:
-        return mask
-    keep = docs[np.argpartition(-scores[docs], k - 1)[:k]]
-    out = np.zeros_like(mask)
-    out[keep] = True
-    return out
+        return docs
+    order = np.lexsort((docs, -scores[docs]))
+    return np.sort(docs[order[:k]])
 
 
 @dataclass(slots=True, frozen=True)
