@@ -68,6 +68,16 @@ def wget_warc(tmp_path: Path, sites, *, compress: bool = True) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def gz_warc(sites, tmp_path_factory) -> Path:
+    return wget_warc(tmp_path_factory.mktemp("wget"), sites)
+
+
+@pytest.fixture(scope="module")
+def plain_warc(sites, tmp_path_factory) -> Path:
+    return wget_warc(tmp_path_factory.mktemp("wget"), sites, compress=False)
+
+
 def stored(ix: Path) -> dict[str, dict]:
     with SearchEngine(ix, create=False) as engine:
         return {a.url: a.to_dict() for a in engine.articles()}
@@ -78,8 +88,8 @@ SUMMARY = re.compile(r"indexed (\d+) articles from \S+ \([\d.]+ MB\): (\d+) reco
                      r"(\d+) bad records; index now holds (\d+) articles")
 
 
-def test_wget_warc_gz_is_imported_as_the_crawler_would_index_it(tmp_path, sites):
-    warc = wget_warc(tmp_path, sites)
+def test_wget_warc_gz_is_imported_as_the_crawler_would_index_it(tmp_path, sites, gz_warc):
+    warc = gz_warc
     assert is_warc(warc)
     ix = tmp_path / "ix"
     p = run("import", str(warc), "--index", str(ix))
@@ -98,16 +108,16 @@ def test_wget_warc_gz_is_imported_as_the_crawler_would_index_it(tmp_path, sites)
     assert hits["total"] >= 3 and all(h["url"] in want for h in hits["hits"])
 
 
-def test_wget_plain_warc_gives_the_same_articles(tmp_path, sites):
-    warc = wget_warc(tmp_path, sites, compress=False)
+def test_wget_plain_warc_gives_the_same_articles(tmp_path, sites, plain_warc):
+    warc = plain_warc
     assert warc.read_bytes()[:8] == b"WARC/1.0"
     ix = tmp_path / "ix"
     run("import", str(warc), "--index", str(ix))
     assert set(stored(ix)) == set(expected_articles(sites))
 
 
-def test_python_api_reads_every_record_with_what_it_became(tmp_path, sites):
-    warc = wget_warc(tmp_path, sites)
+def test_python_api_reads_every_record_with_what_it_became(tmp_path, gz_warc):
+    warc = gz_warc
     reader = WarcReader(warc)
     records = list(reader)
     assert [r.number for r in records] == list(range(1, len(records) + 1))
@@ -127,6 +137,8 @@ def test_python_api_reads_every_record_with_what_it_became(tmp_path, sites):
 
 
 def test_the_crawlers_own_warc_imports_to_the_same_index(tmp_path, sites):
+    # three portals of few pages: each host's Crawl-delay (1 s) sets how long a crawl takes
+    sites = {name: sites[name] for name in ("liferay", "dcs", "baochinhphu")}
     warc = tmp_path / "crawl.warc.gz"
     crawled = tmp_path / "crawled"
     run("crawl", *(s.base + "/" for s in sites.values()), "--delay", "0", "--index", str(crawled),
@@ -140,7 +152,7 @@ def test_the_crawlers_own_warc_imports_to_the_same_index(tmp_path, sites):
     assert kinds[0][0] == "warcinfo"
     requests = [u for k, u in kinds if k == "request"]
     responses = [u for k, u in kinds if k == "response"]
-    assert sorted(requests) == sorted(responses) and len(responses) >= 50
+    assert sorted(requests) == sorted(responses) and len(responses) >= 20
     assert any(u.endswith("/robots.txt") for u in responses)
     imported = tmp_path / "imported"
     p = run("import", str(warc), "--index", str(imported))
@@ -164,8 +176,8 @@ def _damaged(warc: Path, tmp_path: Path, outcome: str = "article") -> tuple[Path
 
 
 @pytest.mark.parametrize("compress", [True, False], ids=["warc.gz", "warc"])
-def test_a_damaged_record_costs_only_itself(tmp_path, sites, compress):
-    warc = wget_warc(tmp_path, sites, compress=compress)
+def test_a_damaged_record_costs_only_itself(tmp_path, sites, compress, request):
+    warc = request.getfixturevalue("gz_warc" if compress else "plain_warc")
     if not compress:
         # in a plain WARC the damage must break the framing, not only the text: cut a header line short
         records = list(read_warc(warc))
@@ -187,8 +199,8 @@ def test_a_damaged_record_costs_only_itself(tmp_path, sites, compress):
     assert len(set(expected_articles(sites)) - set(stored(ix))) == 1
 
 
-def test_a_truncated_archive_keeps_every_whole_record_before_the_cut(tmp_path, sites):
-    warc = wget_warc(tmp_path, sites)
+def test_a_truncated_archive_keeps_every_whole_record_before_the_cut(tmp_path, gz_warc):
+    warc = gz_warc
     records = list(read_warc(warc))
     articles = [r for r in records if r.outcome == "article"]
     cut = articles[len(articles) // 2]
@@ -224,9 +236,9 @@ def _synthetic_warc(path: Path, n: int) -> Path:
 
 
 def test_ctrl_c_then_the_same_command_resumes_after_the_last_committed_record(tmp_path):
-    warc = _synthetic_warc(tmp_path / "many.warc.gz", 400)
+    warc = _synthetic_warc(tmp_path / "many.warc.gz", 200)
     ix = tmp_path / "ix"
-    proc = subprocess.Popen(CLI + ["import", str(warc), "--index", str(ix), "--batch", "20"],
+    proc = subprocess.Popen(CLI + ["import", str(warc), "--index", str(ix), "--batch", "10"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     checkpoint = ix / "import-checkpoint.json"
     deadline = time.time() + 120
@@ -240,11 +252,11 @@ def test_ctrl_c_then_the_same_command_resumes_after_the_last_committed_record(tm
     assert f"every record through record {done} is done" in err
     assert f"run the same command again to resume after record {done}" in err
     assert len(stored(ix)) == done  # one article per record here
-    p = run("import", str(warc), "--index", str(ix), "--batch", "20")
+    p = run("import", str(warc), "--index", str(ix), "--batch", "10")
     assert f"resuming {warc} after record {done}" in p.stderr
     m = SUMMARY.search(p.stderr)
-    assert m and int(m[1]) == 400 - done and int(m[2]) == 400 - done
-    assert set(stored(ix)) == {f"http://tin.example.vn/bai-{i}.html" for i in range(400)}
+    assert m and int(m[1]) == 200 - done and int(m[2]) == 200 - done
+    assert set(stored(ix)) == {f"http://tin.example.vn/bai-{i}.html" for i in range(200)}
 
 
 def _exchange(url: str, body: bytes, status: int = 200) -> FetchResult:
