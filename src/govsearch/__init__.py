@@ -22,6 +22,7 @@ from .search import SORTS, Hit, QueryError, SearchEngine, SearchResult
 from .search.engine import MAX_LIMIT, MAX_PAGE
 from .search.parse import parse_date
 from .warc import WarcReader, WarcRecord, is_warc, read_warc
+from .alerts import NewSinceLast, SavedQueries
 
 # The crawler's errors, without importing the crawler (httpx) for every `import govsearch`.
 _LAZY = {"CrawlStateError": ".crawl.state", "CrawlBusyError": ".crawl.state",
@@ -61,8 +62,10 @@ __all__ = [
     "IndexStoreError",
     "InputError",
     "JsonlReader",
+    "NewSinceLast",
     "PortalError",
     "QueryError",
+    "SavedQueries",
     "SchemaVersionError",
     "SearchEngine",
     "SearchResult",

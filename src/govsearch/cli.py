@@ -25,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import (SORTS, Article, ArticleError, CrawlError, GovsearchError, ImportFileError,
-               IndexStoreError, InputError, JsonlReader, QueryError, SearchEngine, WarcReader,
+               IndexStoreError, InputError, JsonlReader, QueryError, SavedQueries, SearchEngine, WarcReader,
                check_index, default_index_path, is_warc, parse_date)
 from .progress import FileProgress
 
@@ -343,6 +343,9 @@ def query(
     since: Annotated[Optional[str], typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
     until: Annotated[Optional[str], typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
     sort: Annotated[str, typer.Option(help="relevance or date.")] = "relevance",
+    new_since_last: Annotated[Optional[str], typer.Option(
+        "--new-since-last", metavar="NAME",
+        help="Remember this query as NAME; print only what was indexed since NAME last ran, newest first.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Search the index."""
@@ -353,19 +356,40 @@ def query(
         if len(engine) == 0:
             raise fail(f"index at {engine.path} is empty: add articles with `govsearch import` or "
                        f"`govsearch crawl`", EXIT_INDEX)
-        result = engine.search(text, limit=limit, page=page, source=source,
-                               since=parse_day(since, "since"), until=parse_day(until, "until", end=True),
-                               sort=sort)
-    except QueryError as e:
+        found = None
+        if new_since_last is not None:
+            found = SavedQueries(engine.path).new_since_last(
+                engine, new_since_last, text, limit=limit, source=source,
+                since=parse_day(since, "since"), until=parse_day(until, "until", end=True))
+            result = found.result
+        else:
+            result = engine.search(text, limit=limit, page=page, source=source,
+                                   since=parse_day(since, "since"), until=parse_day(until, "until", end=True),
+                                   sort=sort)
+    except InputError as e:
         raise fail(str(e), EXIT_USAGE) from None
     except OSError as e:
         raise fail(unreadable(index, e), EXIT_INDEX) from None
     finally:
         engine.close()
     if as_json:
-        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+        data = result.to_dict()
+        if found is not None:
+            data["new_since_last"] = found.to_dict()
+        out.print_json(json.dumps(data, ensure_ascii=False))
         return
+    if found is not None:
+        _print_new_since_last(found)
     _print_result(result)
+
+
+def _print_new_since_last(found) -> None:
+    if found.first_run:
+        err.print(escape(f"saved query {found.name!r}: first run ({found.reason}): the newest matches; "
+                         f"from now on only what is indexed after this run"))
+    else:
+        when = found.previous_run.astimezone().strftime("%Y-%m-%d %H:%M %Z") if found.previous_run else "?"
+        err.print(escape(f"saved query {found.name!r}: {found.result.total} new since its last run ({when})"))
 
 
 def _marked(html_text: str) -> str:
@@ -398,7 +422,10 @@ def _print_result(result) -> None:
     out.print(table)
     for name, counts in result.facets.items():
         if counts:
-            top = ", ".join(f"{k} ({v})" for k, v in list(counts.items())[:8])
+            items = list(counts.items())
+            # months run oldest first: the latest eight are the ones worth a line
+            shown = items[-8:] if name == "month" else items[:8]
+            top = ("… " if name == "month" and len(items) > 8 else "") + ", ".join(f"{k} ({v})" for k, v in shown)
             out.print(f"[dim]{name}:[/dim] {escape(top)}")
 
 
