@@ -19,11 +19,11 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import IndexStoreError, InputError
 from .search import SearchEngine, SearchResult
 
 STATE_FILE = "saved-queries.json"
@@ -90,15 +90,19 @@ class SavedQueries:
             reason = "the index was rebuilt since the last run"
             result = engine.search(query, limit=limit, source=source, since=since, until=until, sort="date")
         first = bool(reason)
-        ran = now or datetime.now(timezone.utc)
+        ran = now or datetime.now(UTC)
         saved[name] = {**spec, "indexed_through": result.indexed_through, "last_run": ran.isoformat()}
         self._save(saved)
         return NewSinceLast(name, result, first, None if first else previous, reason)
 
     def _save(self, saved: dict[str, dict[str, Any]]) -> None:
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(saved, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp, self.path)  # atomic: a kill never leaves half a file
+        try:
+            tmp.write_text(json.dumps(saved, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            os.replace(tmp, self.path)  # atomic: a kill never leaves half a file
+        except OSError as e:
+            raise IndexStoreError(f"cannot save the saved queries in {self.path} ({e.strerror or e}); "
+                                  f"the next run shows the same articles again") from None
 
 
 def _when(value: object) -> datetime | None:

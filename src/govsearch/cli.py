@@ -424,8 +424,8 @@ def _print_result(result) -> None:
         if counts:
             items = list(counts.items())
             # months run oldest first: the latest eight are the ones worth a line
-            shown = items[-8:] if name == "month" else items[:8]
-            top = ("… " if name == "month" and len(items) > 8 else "") + ", ".join(f"{k} ({v})" for k, v in shown)
+            listed = items[-8:] if name == "month" else items[:8]
+            top = ("… " if name == "month" and len(items) > 8 else "") + ", ".join(f"{k} ({v})" for k, v in listed)
             out.print(f"[dim]{name}:[/dim] {escape(top)}")
 
 

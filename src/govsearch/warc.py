@@ -158,14 +158,15 @@ class WarcReader:
                     damaged_at = position
                     if item is None:
                         self.number += 1  # the damaged record had not been numbered yet
-                    position = self._next_boundary(raw, damaged_at + 1, gzipped)
-                    if position is None:
+                    resume = self._next_boundary(raw, damaged_at + 1, gzipped)
+                    if resume is None:
                         # Nothing readable after the damage: the file ends inside a record.
                         self.number -= 1
                         raise ImportFileError(
                             f"cannot read {self.path} from byte {damaged_at} "
                             f"(record {self.number + 1}): {_why(e)}; the file ends there "
                             f"(truncated?)") from None
+                    position = resume
                     bad = WarcRecord(self.number, damaged_at, position, "", BAD,
                                      reason=f"record at byte {damaged_at} cannot be read ({_why(e)}); "
                                             f"skipped {position - damaged_at} bytes to the next record")

@@ -27,7 +27,7 @@ def month_counts(published: np.ndarray, matched: np.ndarray) -> dict[str, int]:
     days = (values // _USEC_PER_DAY).astype("timedelta64[D]")
     months = (_DAY_ONE + days).astype("datetime64[M]")
     unique, counts = np.unique(months, return_counts=True)
-    return {str(m): int(c) for m, c in zip(unique, counts)}
+    return {str(m): int(c) for m, c in zip(unique, counts, strict=True)}
 
 
 def indexed_through(snap) -> int:

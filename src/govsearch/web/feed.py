@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
 from govsearch import SearchResult
@@ -45,8 +45,8 @@ def atom_feed(result: SearchResult, *, self_url: str, page_url: str, title: str,
             el.text = _text(text)
         return el
 
-    dated = [h for h in result.hits if h.published is not None]
-    newest = max((h.published for h in dated), default=None) or now or datetime.now(timezone.utc)
+    dated = [(h, h.published) for h in result.hits if h.published is not None]
+    newest = max((when for _, when in dated), default=None) or now or datetime.now(UTC)
     sub(feed, "id", self_url)
     sub(feed, "title", title)
     sub(feed, "subtitle", f"Bài viết mới nhất khớp với «{result.query}» (govsearch)")
@@ -56,12 +56,12 @@ def atom_feed(result: SearchResult, *, self_url: str, page_url: str, title: str,
     sub(feed, "generator", "govsearch")
     author = sub(feed, "author")
     sub(author, "name", "govsearch")
-    for hit in dated:
+    for hit, when in dated:
         entry = sub(feed, "entry")
         sub(entry, "id", hit.url)
         sub(entry, "title", hit.title or hit.url)
-        sub(entry, "published", hit.published.isoformat())
-        sub(entry, "updated", hit.published.isoformat())
+        sub(entry, "published", when.isoformat())
+        sub(entry, "updated", when.isoformat())
         if hit.url.startswith(("http://", "https://")):
             sub(entry, "link", rel="alternate", type="text/html", href=hit.url)
         if hit.author:
