@@ -24,11 +24,18 @@ def month_counts(published: np.ndarray, matched: np.ndarray) -> dict[str, int]:
     values = values[values > 0]
     if not values.size:
         return {}
-    days = (values // _USEC_PER_DAY).astype("timedelta64[D]")
-    months = (_DAY_ONE + days).astype("datetime64[M]")
-    unique, counts = np.unique(months, return_counts=True)
-    return {str(m): int(c) for m, c in zip(unique, counts, strict=True)}
-
+    # Count per day first (a bincount over the span of days), then turn only the days that
+    # occur into months: converting every document's date was 15 ms at 58k matches, this ~1 ms.
+    days = values // _USEC_PER_DAY
+    first = int(days.min())
+    per_day = np.bincount(days - first)
+    present = np.flatnonzero(per_day)
+    months = (_DAY_ONE + (present + first).astype("timedelta64[D]")).astype("datetime64[M]")
+    codes = months.astype(np.int64)
+    per_month = np.bincount(codes - codes[0], weights=per_day[present])
+    found = np.flatnonzero(per_month)
+    labels = (found + codes[0]).astype("datetime64[M]")
+    return {str(m): int(c) for m, c in zip(labels, per_month[found], strict=True)}
 
 def indexed_through(snap) -> int:
     """The indexing number of the newest live article of a snapshot (-1: none)."""
