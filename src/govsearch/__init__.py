@@ -21,6 +21,8 @@ from .index.check import IndexCheck, check_index
 from .search import SORTS, Hit, QueryError, SearchEngine, SearchResult
 from .search.engine import MAX_LIMIT, MAX_PAGE
 from .search.parse import parse_date
+from .warc import WarcReader, WarcRecord, is_warc, read_warc
+from .alerts import NewSinceLast, SavedQueries
 
 # The crawler's errors, without importing the crawler (httpx) for every `import govsearch`.
 _LAZY = {"CrawlStateError": ".crawl.state", "CrawlBusyError": ".crawl.state",
@@ -60,8 +62,10 @@ __all__ = [
     "IndexStoreError",
     "InputError",
     "JsonlReader",
+    "NewSinceLast",
     "PortalError",
     "QueryError",
+    "SavedQueries",
     "SchemaVersionError",
     "SearchEngine",
     "SearchResult",
@@ -70,5 +74,9 @@ __all__ = [
     "parse_date",
     "read_jsonl",
     "to_datetime",
+    "WarcReader",
+    "WarcRecord",
+    "is_warc",
+    "read_warc",
     "__version__",
 ]

@@ -27,8 +27,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import (SORTS, Article, ArticleError, CrawlError, GovsearchError, ImportFileError,
-               IndexStoreError, InputError, JsonlReader, QueryError, SearchEngine, check_index,
-               default_index_path, parse_date)
+               IndexStoreError, InputError, JsonlReader, SavedQueries, SearchEngine, WarcReader,
+               check_index, default_index_path, is_warc, parse_date)
 from .progress import FileProgress
 
 EXIT_PARTIAL, EXIT_USAGE, EXIT_INDEX, EXIT_FILE, EXIT_INTERRUPTED = 1, 2, 3, 4, 130
@@ -129,7 +129,7 @@ def _file_id(path: Path) -> dict:
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="JSONL or JSONL.gz file, one article per line.")],
+    file: Annotated[Path, typer.Argument(help="JSONL or JSONL.gz file, one article per line; or a WARC (.warc, .warc.gz).")],
     index: IndexOpt = None,
     restart: Annotated[bool, typer.Option(help="Ignore a checkpoint left by an interrupted import of this file.")] = False,
     batch: Annotated[int, typer.Option(help="Articles per commit (and per checkpoint).", min=1)] = BATCH,
@@ -137,14 +137,17 @@ def import_(
     """Index articles from a JSONL file (url, title, body, summary, published, source, author, category).
 
     Bad lines are reported with their numbers and skipped. An interrupted
-    import resumes after the last committed batch when run again.
+    import resumes after the last committed batch when run again. A web
+    archive (WARC) has each HTML response extracted as the crawler would;
+    listings and other pages are counted and skipped.
     """
     if not file.is_file():
         raise fail(f"cannot read {file}: {'not a regular file' if file.exists() else 'no such file'}",
                    EXIT_FILE)
     engine = open_engine(index, create=True)
+    run_class = _WarcImportRun if is_warc(file) else _ImportRun
     try:
-        code = _ImportRun(engine, file, batch).run(restart=restart)
+        code = run_class(engine, file, batch).run(restart=restart)
     finally:
         engine.close()
     if code:
@@ -153,6 +156,8 @@ def import_(
 
 class _ImportRun:
     """One `govsearch import`: read, commit a batch at a time, checkpoint, report."""
+
+    unit = "line"  # what the file is read in (a WARC: records)
 
     def __init__(self, engine: SearchEngine, file: Path, batch: int) -> None:
         self.engine, self.file, self.batch = engine, file, batch
@@ -166,6 +171,7 @@ class _ImportRun:
         self.pending: list[Article] = []
         self.offsets: list[int] = []     # file offset after each pending article's line
         self.progress: FileProgress | None = None
+        self.resume_at: dict = {}        # more the checkpoint keeps (a WARC: where to seek)
 
     def resume_line(self, restart: bool) -> int:
         if restart or not self.checkpoint.exists():
@@ -174,7 +180,7 @@ class _ImportRun:
             saved = json.loads(self.checkpoint.read_text())
             if {k: saved.get(k) for k in self.ident} == self.ident:
                 line = int(saved["line"])
-                err.print(escape(f"resuming {self.file} after line {line} (already indexed; "
+                err.print(escape(f"resuming {self.file} after {self.unit} {line} (already indexed; "
                                  f"--restart to redo)"))
                 return line
         except (OSError, ValueError, KeyError, TypeError):
@@ -250,7 +256,7 @@ class _ImportRun:
         if line > self.committed_line:
             self.committed_line = line
             tmp = self.checkpoint.with_suffix(".tmp")
-            tmp.write_text(json.dumps({**self.ident, "line": line}))
+            tmp.write_text(json.dumps({**self.ident, "line": line, **self.resume_at}))
             os.replace(tmp, self.checkpoint)  # atomic: a kill never leaves half a checkpoint
 
     def kept(self) -> str:
@@ -261,15 +267,15 @@ class _ImportRun:
         if self.committed_line == self.resumed_from:
             done = "nothing from this run is indexed"
             if self.resumed_from:
-                done += f" (an earlier run indexed every line through line {self.resumed_from})"
+                done += f" (an earlier run indexed every {self.unit} through {self.unit} {self.resumed_from})"
         else:
-            done = (f"{self.indexed} articles from this run are indexed and kept, every line "
-                    f"through line {self.committed_line} is done")
+            done = (f"{self.indexed} articles from this run are indexed and kept, every {self.unit} "
+                    f"through {self.unit} {self.committed_line} is done")
         return done + total
 
     def resume(self) -> str:
         if self.committed_line:
-            return f"run the same command again to resume after line {self.committed_line}"
+            return f"run the same command again to resume after {self.unit} {self.committed_line}"
         return "run the same command again to start it"
 
     def report_bad(self) -> None:
@@ -277,6 +283,80 @@ class _ImportRun:
             err.print(escape(f"line {lineno}: {reason}"))
         if self.bad_count > len(self.bad):
             err.print(f"... and {self.bad_count - len(self.bad)} more bad lines")
+
+
+class _WarcImportRun(_ImportRun):
+    """`govsearch import FILE.warc[.gz]`: the same batches, checkpoint and messages, a record at a time."""
+
+    unit = "record"
+
+    def run(self, *, restart: bool) -> int:
+        self.committed_line = self.resumed_from = self.resume_line(restart)
+        start = 0
+        if self.committed_line:
+            try:
+                start = int(json.loads(self.checkpoint.read_text())["offset"])
+            except (OSError, ValueError, KeyError, TypeError):
+                self.committed_line = self.resumed_from = 0
+        reader = WarcReader(self.file, start=start, first_number=self.committed_line + 1)
+        label = f"importing {self.file.name}"
+        if not err.is_terminal:
+            err.print(escape(f"{label} ({reader.total_bytes / 1e6:,.1f} MB) into {self.engine.path}"))
+        file_error: ImportFileError | None = None
+        try:
+            with FileProgress(err, label, reader.total_bytes) as self.progress:
+                try:
+                    for record in reader:
+                        if record.outcome == "bad":
+                            self.bad_count += 1
+                            if len(self.bad) < SHOW_BAD:
+                                self.bad.append((record.number, record.reason))
+                        if record.article is None:
+                            if not self.pending:
+                                self.progress.update(reader.bytes_read, self.indexed, self.bad_count)
+                            continue
+                        self.pending.append(record.article)
+                        self.offsets.append(reader.bytes_read)
+                        if len(self.pending) >= self.batch:
+                            self.resume_at = {"offset": record.end}
+                            self.commit(record.number)
+                except ImportFileError as e:
+                    file_error = e  # index the whole records before the damage, then report
+                self.resume_at = {"offset": reader.bytes_read}
+                self.commit(reader.number)
+        except KeyboardInterrupt:
+            self.report_bad()
+            err.print(escape(f"interrupted: {self.kept()}; {self.resume()}"))
+            return EXIT_INTERRUPTED
+        except IndexStoreError as e:
+            self.report_bad()
+            err.print(f"[red]error:[/red] {escape(f'{e}; {self.kept()}')}")
+            return EXIT_INDEX
+        except OSError as e:
+            self.report_bad()
+            err.print("[red]error:[/red] " + escape(
+                f"cannot write the index at {self.engine.path} ({e.strerror or e}); {self.kept()}; "
+                f"make room and {self.resume()}"))
+            return EXIT_INDEX
+        self.report_bad()
+        if file_error is not None:
+            err.print(f"[red]error:[/red] {escape(f'{file_error}; {self.kept()}')}")
+            return EXIT_FILE
+        self.checkpoint.unlink(missing_ok=True)
+        c = reader.counts.by_outcome
+        err.print(escape(
+            f"indexed {self.indexed} articles from {self.file} ({self.ident['size'] / 1e6:.1f} MB): "
+            f"{reader.counts.records} records read, {reader.counts.responses} HTTP responses; skipped "
+            f"{c['listing']} listings, {c['no-article']} pages without an article, "
+            f"{c['not-html']} not HTML, {c['not-200']} not status 200; {self.bad_count} bad records; "
+            f"index now holds {len(self.engine)} articles"))
+        return EXIT_PARTIAL if self.bad_count else 0
+
+    def report_bad(self) -> None:
+        for number, reason in self.bad:
+            err.print(escape(f"record {number}: {reason}"))
+        if self.bad_count > len(self.bad):
+            err.print(f"... and {self.bad_count - len(self.bad)} more bad records")
 
 
 def _progress() -> Progress:
@@ -297,6 +377,9 @@ def query(
     since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
     sort: Annotated[str, typer.Option(help="relevance or date.")] = "relevance",
+    new_since_last: Annotated[str | None, typer.Option(
+        "--new-since-last", metavar="NAME",
+        help="Remember this query as NAME; print only what was indexed since NAME last ran, newest first.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Search the index."""
@@ -308,17 +391,38 @@ def query(
             if len(engine) == 0:
                 raise fail(f"index at {engine.path} is empty: add articles with `govsearch import` or "
                            f"`govsearch crawl`", EXIT_INDEX)
-            result = engine.search(text, limit=limit, page=page, source=source,
-                                   since=parse_day(since, "since"), until=parse_day(until, "until", end=True),
-                                   sort=sort)
-    except QueryError as e:
+            found = None
+            if new_since_last is not None:
+                found = SavedQueries(engine.path).new_since_last(
+                    engine, new_since_last, text, limit=limit, source=source,
+                    since=parse_day(since, "since"), until=parse_day(until, "until", end=True))
+                result = found.result
+            else:
+                result = engine.search(text, limit=limit, page=page, source=source,
+                                       since=parse_day(since, "since"), until=parse_day(until, "until", end=True),
+                                       sort=sort)
+    except InputError as e:
         raise fail(str(e), EXIT_USAGE) from None
     finally:
         engine.close()
     if as_json:
-        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+        data = result.to_dict()
+        if found is not None:
+            data["new_since_last"] = found.to_dict()
+        out.print_json(json.dumps(data, ensure_ascii=False))
         return
+    if found is not None:
+        _print_new_since_last(found)
     _print_result(result)
+
+
+def _print_new_since_last(found) -> None:
+    if found.first_run:
+        err.print(escape(f"saved query {found.name!r}: first run ({found.reason}): the newest matches; "
+                         f"from now on only what is indexed after this run"))
+    else:
+        when = found.previous_run.astimezone().strftime("%Y-%m-%d %H:%M %Z") if found.previous_run else "?"
+        err.print(escape(f"saved query {found.name!r}: {found.result.total} new since its last run ({when})"))
 
 
 def _marked(html_text: str) -> str:
@@ -351,7 +455,10 @@ def _print_result(result) -> None:
     out.print(table)
     for name, counts in result.facets.items():
         if counts:
-            top = ", ".join(f"{k} ({v})" for k, v in list(counts.items())[:8])
+            items = list(counts.items())
+            # months run oldest first: the latest eight are the ones worth a line
+            listed = items[-8:] if name == "month" else items[:8]
+            top = ("… " if name == "month" and len(items) > 8 else "") + ", ".join(f"{k} ({v})" for k, v in listed)
             out.print(f"[dim]{name}:[/dim] {escape(top)}")
 
 
@@ -369,6 +476,7 @@ def crawl(
     user_agent: Annotated[str | None, typer.Option(help="User-Agent to send (keep a contact URL in it).")] = None,
     refresh: Annotated[bool, typer.Option("--refresh", help="Ask every listing, feed and sitemap again now (conditional requests), not when due.")] = False,
     refresh_articles: Annotated[bool, typer.Option("--refresh-articles", help="Like --refresh, and every article too.")] = False,
+    warc: Annotated[Path | None, typer.Option("--warc", help="Also append every request and response to this web archive (.warc.gz or .warc).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Crawl portals politely into the index; run again to resume or to pick up what changed."""
@@ -391,7 +499,7 @@ def crawl(
                                 max_pages=max_pages, since=since_day, concurrency=concurrency,
                                 delay=delay, user_agent=user_agent or DEFAULT_USER_AGENT,
                                 progress=show, sink=engine, refresh=refresh,
-                                refresh_articles=refresh_articles)
+                                refresh_articles=refresh_articles, warc=warc)
         except PortalError as e:
             raise fail(str(e), EXIT_USAGE) from None
         except IndexStoreError as e:

@@ -270,3 +270,21 @@ def test_a_page_runs_no_inline_script(page, server):
     assert page.title() != "1"
     assert any("Content Security Policy" in m for m in page.refused)
     page.refused.clear()
+
+
+def test_timeline_bar_click_filters_to_its_month_and_the_feed_is_linked(page, server, tmp_path):
+    page.goto(server + "/?q=d%C3%A2n+v%E1%BA%ADn")
+    bars = page.locator("figure.timeline svg a")
+    assert bars.count() >= 10
+    box = page.locator("figure.timeline svg").bounding_box()
+    assert box and box["width"] > 300 and 30 < box["height"] < 200  # drawn, at a readable size
+    label = bars.first.get_attribute("aria-label")  # "MM/YYYY: n bài"
+    page.locator("figure.timeline").screenshot(path=str(shot_path("timeline.png", tmp_path)))
+    bars.first.locator("rect").click()
+    page.wait_for_url("**since=*")
+    month = label.split(":")[0]
+    assert query_of(page.url)["since"] == [f"{month[3:]}-{month[:2]}"]
+    assert f"Khoảng {label.split(': ')[1].split()[0]} kết quả" in page.inner_text(".summary")
+    assert page.locator("figure.timeline rect.bar.active").count() == 1
+    feed = page.locator("link[rel=alternate][type='application/atom+xml']").get_attribute("href")
+    assert feed.startswith("/feed.atom?") and page.locator("a.feed").get_attribute("href") == feed

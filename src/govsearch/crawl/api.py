@@ -64,6 +64,7 @@ def crawl(
     workers: int = 0,
     refresh: bool = False,
     refresh_articles: bool = False,
+    warc: str | Path | None = None,
 ) -> CrawlSummary:
     """Crawl Vietnamese government portals into the search index; resumable.
 
@@ -114,6 +115,10 @@ def crawl(
     ``refresh_articles=True`` does the same for articles too. The summary
     then has ``refresh=True``, ``refreshed`` (URLs made due) and
     ``not_modified`` (how many answered 304).
+
+    ``warc`` (a path; ``.warc.gz`` or ``.warc``) appends every HTTP exchange
+    of the run to that web archive, a request and a response record each
+    (``govsearch.crawl.archive``); ``govsearch import`` reads it back.
 
     ``summary.partial`` lists the articles indexed with a field the page did
     not give (no date, no author), and ``summary.lines()`` counts them per
@@ -168,6 +173,7 @@ def crawl(
         host_cap=max_pages_per_host,
         workers=max(0, workers),
         refresh=refresh_kinds(refresh, refresh_articles),
+        warc=Path(warc) if warc is not None else None,
     )
     own_sink = sink is None
     sink_obj: Sink = _default_sink(index_path) if sink is None else sink

@@ -18,6 +18,7 @@ from typing import Callable
 from govsearch.article import Article
 
 from . import policy
+from .archive import WarcRecorder
 from .discover import PageAnalysis, analyze_page
 from .fetch import Fetcher
 from .options import Options
@@ -169,7 +170,9 @@ class Crawler:
     async def run(self) -> CrawlSummary:
         sched = self.scheduler
         sched.run_id = self.state.start_run()
-        self.fetcher = self.slots.fetcher = Fetcher(self.opts.fetch, self.slots.gate_for)
+        archive = WarcRecorder(self.opts.warc) if self.opts.warc is not None else None
+        self.fetcher = self.slots.fetcher = Fetcher(self.opts.fetch, self.slots.gate_for,
+                                                    archive.arecord if archive else None)
         if self.opts.workers > 0:
             # spawn, not fork: this process already runs threads (executor,
             # sink), and forking those is how deadlocks are made.
@@ -245,6 +248,8 @@ class Crawler:
             if tasks:
                 await asyncio.gather(*tasks, return_exceptions=True)
             await self.fetcher.aclose()
+            if archive is not None:
+                archive.close()
             if self.pool is not None:
                 self.pool.shutdown(wait=False, cancel_futures=True)
         self.summary.queue_length = sched.queue_length()

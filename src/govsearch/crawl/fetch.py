@@ -52,6 +52,8 @@ class FetchResult:
     # Why the fetch did not give a usable page (a ProblemKind), else None.
     problem: str | None = None
     detail: str = ""
+    # The response this came from (its request, status line, raw headers), for the web archive.
+    response: httpx.Response | None = None
 
     @property
     def ok(self) -> bool:
@@ -153,9 +155,12 @@ class Fetcher:
     loading is slow) is shared.
     """
 
-    def __init__(self, config: FetchConfig, gate_for: Callable[[str], HostGate]) -> None:
+    def __init__(self, config: FetchConfig, gate_for: Callable[[str], HostGate],
+                 on_response: Callable[[FetchResult], Awaitable[None]] | None = None) -> None:
         self.config = config
         self.gate_for = gate_for
+        # Called with every response received (each hop and retry): `crawl --warc` archives them.
+        self.on_response = on_response
         self._clients: dict[str, httpx.AsyncClient] = {}
         self._ssl = httpx.create_ssl_context(verify=config.verify_tls) if config.verify_tls else False
 
@@ -226,6 +231,8 @@ class Fetcher:
         attempt = 0
         while True:
             result = await self._get_once(url, current, headers, accept, max_bytes)
+            if self.on_response is not None and result.response is not None:
+                await self.on_response(result)
             retryable = result.problem in (ProblemKind.UNREACHABLE, ProblemKind.TIMEOUT, ProblemKind.RESET) or result.status in RETRY_CODES
             if result.problem == ProblemKind.UNREACHABLE and result.detail.startswith("DNS"):
                 retryable = False  # a name that does not resolve will not start resolving in 2 s
@@ -258,7 +265,7 @@ class Fetcher:
                 # that trickles one byte at a time.
                 async with asyncio.timeout(cfg.timeout * 3), \
                         client.stream("GET", current, headers=headers) as resp:
-                    res = FetchResult(url, current, resp.status_code, resp.headers)
+                    res = FetchResult(url, current, resp.status_code, resp.headers, response=resp)
                     if resp.status_code != 200:
                         # Error bodies and redirects are not worth reading.
                         return res

@@ -26,3 +26,4 @@ class Options:
     host_cap: int | None
     workers: int = 0
     refresh: frozenset[Kind] = frozenset()   # kinds to ask again now, whatever their due time
+    warc: Path | None = None                 # append every HTTP exchange to this web archive

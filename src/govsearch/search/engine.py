@@ -23,6 +23,7 @@ from .phrases import phrase_mask
 from .rank import SNIPPET_CHARS, QueryTerms, adjacency_bonus, highlight, query_terms
 from .results import MAX_PAGE, Hit, SearchResult
 from .suggest import MIN_CORRECTION_DF, Frequencies, correct_syllable, restore_accents
+from .timeline import indexed_through, month_counts
 from .vector import PAIRS, Snapshot
 
 SORTS = ("relevance", "date")
@@ -122,8 +123,12 @@ class SearchEngine:
     def search(self, query: str, *, limit: int = 10, page: int = 1,
                source: str | list[str] | None = None, since: datetime | None = None,
                until: datetime | None = None, sort: str = "relevance",
-               facets: bool = True) -> SearchResult:
-        """Search the index. The query text never raises; bad parameters raise QueryError."""
+               facets: bool = True, indexed_after: int | None = None) -> SearchResult:
+        """Search the index. The query text never raises; bad parameters raise QueryError.
+
+        `indexed_after`: only articles indexed after the one whose indexing number this is
+        (`SearchResult.indexed_through` of an earlier search: what `--new-since-last` remembers).
+        """
         t0 = time.perf_counter()
         # date, datetime or ISO 8601 string; anything else is a QueryError
         since = to_datetime(since, "since", error=QueryError)
@@ -146,7 +151,7 @@ class SearchEngine:
                               sort=sort, notices=list(pq.notices))
         searcher = self.searcher()
         try:
-            return self._search(searcher, pq, result, sources, since, until, facets, t0)
+            return self._search(searcher, pq, result, sources, since, until, facets, t0, indexed_after)
         except Exception:
             # A commit that merged segments can delete files an older
             # searcher had not opened yet; asked again on the new generation
@@ -155,11 +160,11 @@ class SearchEngine:
             if fresh is searcher:
                 raise
             result.hits.clear()
-            return self._search(fresh, pq, result, sources, since, until, facets, t0)
+            return self._search(fresh, pq, result, sources, since, until, facets, t0, indexed_after)
 
     def _search(self, searcher, pq: ParsedQuery, result: SearchResult, sources: list[str],
                 since: datetime | None, until: datetime | None, facets: bool,
-                t0: float) -> SearchResult:
+                t0: float, indexed_after: int | None = None) -> SearchResult:
         page, limit, sort = result.page, result.limit, result.sort
         if pq.empty:
             if result.query.strip():
@@ -168,11 +173,14 @@ class SearchEngine:
             return result
         reader = searcher.reader()
         snap = self._snapshot(searcher)
+        result.indexed_through = indexed_through(snap)
         restored, result.suggestion = self._readings(reader, snap, pq)
         plan = build_plan(pq, restored)
         matched = self._match(snap, searcher, plan)
         matched &= self._filter(snap, pq, sources, since, until)
         matched &= ~self._excluded(snap, searcher, pq)
+        if indexed_after is not None:
+            matched &= snap.column("seq") > indexed_after
         result.total = int(matched.sum())
         wanted = page * limit
         scores = snap.score(plan.scoring)
@@ -193,6 +201,7 @@ class SearchEngine:
             ranked = _top(candidates, scores, wanted)
         if facets:
             result.facets = {name: _facet_counts(snap, name, matched) for name in FACETS}
+            result.facets["month"] = month_counts(snap.published(), matched)
         terms = query_terms(pq)
         for docnum, score in ranked[(page - 1) * limit: wanted]:
             result.hits.append(_hit(searcher.stored_fields(docnum), score, terms))

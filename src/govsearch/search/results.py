@@ -50,6 +50,9 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
     notices: list[str] = field(default_factory=list)
+    # The indexing number of the last article indexed in the index generation searched
+    # (-1: empty): `search(indexed_after=...)` of a later search finds only what came after.
+    indexed_through: int = -1
 
     @property
     def pages(self) -> int:

@@ -31,7 +31,8 @@ from govsearch import MAX_LIMIT, SearchEngine, __version__
 from .holder import EngineHolder, IndexUnavailable
 from .params import DATE_FORMATS, DEFAULT_LIMIT, MAX_PAGE, ParamError, SearchParams, parse_params, run_search
 from .security import FIXED_HEADERS, PAGE_CSP, SecurityHeaders
-from .view import SearchView, field_date, number, search_view, stats_view
+from .feed import FEED_LIMIT, MEDIA_TYPE, atom_feed
+from .view import SearchView, field_date, href, number, search_view, stats_view
 
 HERE = Path(__file__).parent
 API_PREFIX = "/api"
@@ -101,6 +102,27 @@ def create_app(index: str | os.PathLike | None = None, *, engine: SearchEngine |
         `title_highlighted` (`<mark>` around matched syllables), `facets`, `suggestion`, `notices`."""
         p = parse_params(q, page=page, limit=limit, sources=source, since=since, until=until, sort=sort)
         return JSONResponse(holder.read(lambda e: run_search(e, p)).to_dict())
+
+    @app.get("/feed.atom", summary="Atom feed of the newest matching articles", response_class=Response,
+             responses={200: {"content": {MEDIA_TYPE: {}}, "description": "An Atom 1.0 feed"},
+                        400: {"description": "Bad parameters"}})
+    def feed(
+        request: Request,
+        q: Annotated[str, Query(description="Query, as for /api/search")],
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Entries in the feed")] = FEED_LIMIT,
+        source: Annotated[list[str] | None, Query(description="Only this host (repeatable)")] = None,
+        since: Annotated[str | None, Query(description=f"Published on or after ({DATE_FORMATS})")] = None,
+        until: Annotated[str | None, Query(description=f"Published on or before ({DATE_FORMATS})")] = None,
+    ) -> Response:
+        """The newest articles matching the search, by publication date (undated articles are left
+        out: a feed is read in time order). A feed reader polls it to be told of new ones."""
+        p = parse_params(q, limit=limit, sources=source, since=since, until=until, sort="date")
+        result = holder.read(lambda e: run_search(e, p))
+        home = str(request.base_url)
+        title = f"govsearch: {p.q}" + (f" ({', '.join(p.sources)})" if p.sources else "")
+        body = atom_feed(result, self_url=str(request.url), page_url=home + href(p.with_(limit=DEFAULT_LIMIT)),
+                         title=title)
+        return Response(body, media_type=f"{MEDIA_TYPE}; charset=utf-8")
 
     @app.get(f"{API_PREFIX}/articles", summary="One stored article by URL",
              responses={404: {"description": "No article with this URL: `{\"error\": message}`"}})

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from govsearch import IndexStats, SearchResult
 
 from .params import DEFAULT_LIMIT, MAX_PAGE, SearchParams
+from .timeline import Timeline, timeline
 
 PAGE_WINDOW = 4  # page links either side of the current one
 
@@ -53,6 +54,8 @@ class SearchView:
     next: Link | None = None
     clear_dates: str | None = None
     empty: bool = False
+    feed: str = ""  # the query string of this search's Atom feed (feed.atom?...)
+    timeline: Timeline | None = None
 
 
 def href(p: SearchParams, **changes) -> str:
@@ -157,6 +160,9 @@ def search_view(p: SearchParams, result: SearchResult) -> SearchView:
     _paginate(v, p, min(result.pages, MAX_PAGE))
     if p.since or p.until:
         v.clear_dates = href(p, since="", until="", page=1)
+    # The feed is the same search, newest first: paging, order and page size are the page's own.
+    v.feed = href(p, page=1, sort="relevance", limit=DEFAULT_LIMIT)
+    v.timeline = timeline(p, result.facets.get("month", {}))
     return v
 
 
