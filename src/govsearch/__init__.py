@@ -22,9 +22,9 @@ from .search import SORTS, Hit, QueryError, SearchEngine, SearchResult
 from .search.engine import MAX_LIMIT, MAX_PAGE
 from .search.parse import parse_date
 
-# The crawler's errors, without importing the crawler (httpx) for every `import govsearch`.
+# The crawler's errors and the cluster's set-up, without importing them for every `import govsearch`.
 _LAZY = {"CrawlStateError": ".crawl.state", "CrawlBusyError": ".crawl.state",
-         "PortalError": ".crawl.portals"}
+         "PortalError": ".crawl.portals", "init_cluster": ".backends.opensearch"}
 
 
 def __getattr__(name: str):
@@ -66,6 +66,7 @@ __all__ = [
     "SearchEngine",
     "SearchResult",
     "check_index",
+    "init_cluster",
     "default_index_path",
     "parse_date",
     "read_jsonl",

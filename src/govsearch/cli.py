@@ -590,6 +590,21 @@ def extract_command(
         out.print(f"missing  {', '.join(result.missing)}")
 
 
+cluster_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                          help="An OpenSearch cluster as the index (--index opensearch://HOST:PORT/INDEX).")
+app.add_typer(cluster_app, name="cluster")
+
+
+@cluster_app.command("init")
+def cluster_init(url: Annotated[str, typer.Argument(help="opensearch://HOST:PORT/INDEX")]) -> None:
+    """Install govsearch's index template (deploy/opensearch) and create the index; safe to run again."""
+    from . import init_cluster
+    info = init_cluster(url)
+    verb = "created" if info["created"] else "already there:"
+    out.print(f"{verb} index {info['index']}, {info['shards']} shards, {info['copies']} shard copies, "
+              f"cluster {info['status']}; use --index {url}")
+
+
 def main() -> None:
     try:
         app()

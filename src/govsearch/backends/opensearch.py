@@ -303,9 +303,17 @@ class ClusterEngine:
         return result
 
     def _search(self, body: dict[str, Any]) -> dict[str, Any]:
-        # dfs: term statistics from every shard, so BM25 sees the whole index as the embedded engine does
-        return self.client.request("POST", f"/{self.index}/_search", body,
-                                   params={"search_type": "dfs_query_then_fetch"})
+        """One search; asked again while a shard did not answer (a node leaving mid-query)."""
+        for attempt in range(self.client.retries + 1):
+            # dfs: term statistics from every shard, so BM25 sees the whole index as the embedded engine does
+            answer = self.client.request("POST", f"/{self.index}/_search", body,
+                                         params={"search_type": "dfs_query_then_fetch"})
+            shards = answer.get("_shards") or {}
+            if not shards.get("failed"):
+                return answer
+            self.client._sleep(attempt)
+        raise ClusterError(f"{shards.get('failed')} of {shards.get('total')} shards of {self.index} "
+                           f"did not answer: results would be incomplete")
 
     @staticmethod
     def _aggs(facets: bool) -> dict[str, Any]:
