@@ -354,7 +354,8 @@ def crawl(
                 f"queued {p.queue_length}"))
 
         try:
-            summary = run_crawl(list(urls or []) or None, seeds_file=seeds, index_dir=index_dir,
+            # the engine's folder: the index's own, or a cluster index's local state folder
+            summary = run_crawl(list(urls or []) or None, seeds_file=seeds, index_dir=engine.path,
                                 max_pages=max_pages, since=since_day, concurrency=concurrency,
                                 delay=delay, user_agent=user_agent or DEFAULT_USER_AGENT,
                                 progress=show, sink=engine, refresh=refresh,

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.cluster
 
 QUERIES = ["dân vận", '"dân vận"', "UBND tỉnh", "ủy ban nhân dân", "hồ chí minh", "dân vận -tỉnh",
            "title:dân", "11-QĐi/TW", "hội nghị source:dcs.vn", "dân since:2022", "phát triển until:2021",
-           "hoà bình", "an ninh trật tự"]
+           "hoà bình", "an ninh trật tự",
+           # typed without diacritics: the reading restored from the cluster's counts
+           "dan van", "dan van tinh", "hoa binh", "van hoa", "uy ban nhan dan", "thanh pho ho chi minh"]
 
 
 @pytest.fixture
@@ -52,6 +54,7 @@ def test_same_results_facets_and_snippets_as_the_embedded_engine(engines):
         assert b.total == a.total, q
         assert [h.url for h in b.hits] == [h.url for h in a.hits], q
         assert b.facets == a.facets, q
+        assert (b.suggestion, b.notices) == (a.suggestion, a.notices), q
         assert [h.snippet for h in b.hits] == [h.snippet for h in a.hits], q
         assert [h.title_highlighted for h in b.hits] == [h.title_highlighted for h in a.hits], q
         # the same BM25; Lucene stores field lengths in one byte, and the
@@ -134,3 +137,33 @@ def test_a_dated_article_keeps_its_time(index_url):
         assert engine.get(a.url).published == a.published
         assert engine.search("thời gian", since="2024-02-29", until="2024-02-29").total == 1
         assert engine.search("thời gian", since="2024-03-01").total == 0
+
+
+def test_cli_crawl_into_the_cluster(index_url):
+    from tests.fixtures.portals.server import PORTALS, portal_server
+
+    with portal_server(PORTALS / "liferay") as site:
+        p = run("crawl", site.base + "/", "--delay", "0", "--index", index_url, "--json")
+    summary = json.loads(p.stdout)
+    assert summary["articles_indexed"] >= 3 and summary["errors"] == 0
+    seed = "Cán bộ dân vận phải kiên trì, không nóng vội, không chủ quan, phải nhiệt tình và trách nhiệm"
+    top = json.loads(run("query", "can bo dan van kien tri", "--index", index_url, "--json").stdout)["hits"][0]
+    assert top["title"] == seed and top["published"] == "2022-01-13T16:51:00+07:00"
+
+
+def test_web_api_on_the_cluster(index_url):
+    import warnings
+
+    from govsearch.web import create_app
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Starlette's TestClient deprecation, as in tests/web
+        from fastapi.testclient import TestClient
+
+    with SearchEngine(index_url) as engine:
+        engine.add_many(SMALL)
+    with TestClient(create_app(index_url)) as client:
+        r = client.get("/api/search", params={"q": "dan van", "limit": 2})
+        assert r.status_code == 200
+        data = r.json()
+        assert data["total"] == 5 and data["suggestion"] == "dân vận" and len(data["hits"]) == 2
+        assert client.get("/api/stats").json()["documents"] == len(SMALL)

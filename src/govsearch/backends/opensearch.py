@@ -30,9 +30,11 @@ from ..search.build import build_plan
 from ..search.parse import ParsedQuery, Unit, parse_query, to_syllables
 from ..search.rank import SNIPPET_CHARS, highlight, query_terms
 from ..search.results import MAX_PAGE, Hit, SearchResult
+from ..search.suggest import restore_accents
 from . import ClusterURL, parse_cluster_url
 from .client import Client, ClusterError
 from .documents import doc_id, from_source, to_doc
+from .frequencies import ClusterFrequencies, shard_routings
 from .query import base_query, ranked_query
 
 SORTS = ("relevance", "date")
@@ -41,6 +43,8 @@ MAX_LIMIT = 100
 BULK_DOCS = 500
 BULK_BYTES = 8 << 20
 TEMPLATE_FILE = "index-template.json"
+# seconds the counts accent restoration reads are reused
+FREQUENCIES_TTL = 60.0
 
 
 def template_path() -> Path:
@@ -120,6 +124,9 @@ class ClusterEngine:
                 raise
             init_cluster(where)
         self.path.mkdir(parents=True, exist_ok=True)
+        self._freq: ClusterFrequencies | None = None
+        self._freq_at = 0.0
+        self._routings: list[str] | None = None
 
     def __repr__(self) -> str:
         return f"ClusterEngine({str(self.url)!r})"
@@ -145,6 +152,7 @@ class ClusterEngine:
         if batch:
             count += self._bulk(batch, progress)
         self.client.request("POST", f"/{self.index}/_refresh")
+        self._freq = None
         return count
 
     def _bulk(self, lines: list[dict], progress: Callable[[int], None] | None) -> int:
@@ -180,6 +188,7 @@ class ClusterEngine:
     def delete(self, url: str) -> bool:
         r = self.client.request("DELETE", f"/{self.index}/_doc/{doc_id(url)}",
                                 params={"refresh": "true"}, ok=(404,))
+        self._freq = None
         return r.get("result") == "deleted"
 
     # --- reading -------------------------------------------------------------
@@ -268,9 +277,8 @@ class ClusterEngine:
                 result.notices.append("nothing to search for in the query")
             result.took_ms = (time.perf_counter() - t0) * 1000
             return result
-        # Accent restoration needs the index's term and pair statistics: not
-        # asked of the cluster yet, so accentless words match folded only.
-        plan = build_plan(pq, None)
+        restored, result.suggestion = self._readings(pq)
+        plan = build_plan(pq, restored)
         base = base_query(plan, pq, sources, since, until)
         top = 0.0
         first = None
@@ -301,6 +309,33 @@ class ClusterEngine:
                 summary=article.summary, author=article.author, category=article.category))
         result.took_ms = (time.perf_counter() - t0) * 1000
         return result
+
+    def _readings(self, pq: ParsedQuery) -> tuple[list[str] | None, str | None]:
+        """The likely accented reading of the typed words, and a suggestion if it differs
+        (the embedded engine's rule, search/engine.py, on the cluster's counts)."""
+        plain = [u.main[0] for u in pq.units if u.plain]
+        if not plain or all(s.accented for s in plain):
+            return None, None
+        freq = self._frequencies()
+        typed = [s.exact for s in plain]
+        freq.prefetch(typed)
+        restored = restore_accents(freq, typed)
+        if restored == typed:
+            return restored, None
+        suggestion = None
+        if all(u.plain for u in pq.units) and not any(s.accented for s in plain):
+            suggestion = " ".join(u.text if r == u.main[0].exact else r
+                                  for u, r in zip(pq.units, restored))
+        return restored, suggestion
+
+    def _frequencies(self) -> ClusterFrequencies:
+        # counts change slowly: kept for a while, and dropped after our own writes
+        now = time.monotonic()
+        if self._freq is None or now - self._freq_at > FREQUENCIES_TTL:
+            if self._routings is None:
+                self._routings = shard_routings(self.client, self.index)
+            self._freq, self._freq_at = ClusterFrequencies(self.client, self.index, self._routings), now
+        return self._freq
 
     def _search(self, body: dict[str, Any]) -> dict[str, Any]:
         """One search; asked again while a shard did not answer (a node leaving mid-query)."""
