@@ -21,7 +21,9 @@ QUERIES = ["dân vận", '"dân vận"', "UBND tỉnh", "ủy ban nhân dân", "
            "title:dân", "11-QĐi/TW", "hội nghị source:dcs.vn", "dân since:2022", "phát triển until:2021",
            "hoà bình", "an ninh trật tự",
            # typed without diacritics: the reading restored from the cluster's counts
-           "dan van", "dan van tinh", "hoa binh", "van hoa", "uy ban nhan dan", "thanh pho ho chi minh"]
+           "dan van", "dan van tinh", "hoa binh", "van hoa", "uy ban nhan dan", "thanh pho ho chi minh",
+           # no results: "did you mean", from the cluster's title terms one edit away
+           "dan vam", "hoaa binh", "chuyen doi sox", "xyzzy"]
 
 
 @pytest.fixture
@@ -167,3 +169,7 @@ def test_web_api_on_the_cluster(index_url):
         data = r.json()
         assert data["total"] == 5 and data["suggestion"] == "dân vận" and len(data["hits"]) == 2
         assert client.get("/api/stats").json()["documents"] == len(SMALL)
+        home = client.get("/")
+        assert home.status_code == 200 and "12 bài viết" in home.text
+        page = client.get("/", params={"q": "dân vận"})
+        assert page.status_code == 200 and "<mark>dân</mark>" in page.text

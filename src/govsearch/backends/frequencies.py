@@ -68,6 +68,17 @@ class ClusterFrequencies(Frequencies):
         for w, (df, ttf) in stats.items():
             self._terms[w] = (df, ttf)
 
+    def folded_df(self, words: list[str]) -> dict[str, int]:
+        """Documents holding each folded term in the title or the body (their sum, as the embedded engine counts)."""
+        text = " ".join(sorted(set(words)))
+        out = dict.fromkeys(words, 0)
+        for tv in self._vectors({"title_f": text, "body_f": text}):
+            for field in ("title_f", "body_f"):
+                for term, info in ((tv.get(field) or {}).get("terms") or {}).items():
+                    if term in out:
+                        out[term] += int(info.get("doc_freq") or 0)
+        return out
+
     def fetch_pairs(self, pairs: list[tuple[str, str]]) -> None:
         todo = sorted({p for p in pairs if p not in self._pairs})
         if not todo:

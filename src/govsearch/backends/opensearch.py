@@ -30,7 +30,7 @@ from ..search.build import build_plan
 from ..search.parse import ParsedQuery, Unit, parse_query, to_syllables
 from ..search.rank import SNIPPET_CHARS, highlight, query_terms
 from ..search.results import MAX_PAGE, Hit, SearchResult
-from ..search.suggest import restore_accents
+from ..search.suggest import MIN_CORRECTION_DF, restore_accents
 from . import ClusterURL, parse_cluster_url
 from .client import Client, ClusterError
 from .documents import doc_id, from_source, to_doc
@@ -217,6 +217,10 @@ class ClusterEngine:
     def __len__(self) -> int:
         return int(self.client.request("GET", f"/{self.index}/_count")["count"])
 
+    def searcher(self) -> "_Counts":
+        """What the web app's home page asks of SearchEngine.searcher(): the document count."""
+        return _Counts(self)
+
     def stats(self) -> IndexStats:
         aggs = {
             "sources": {"terms": {"field": "source", "size": 10_000}},
@@ -307,8 +311,49 @@ class ClusterEngine:
                 snippet=highlight(article.text, terms, max_chars=SNIPPET_CHARS),
                 title_highlighted=highlight(article.title, terms),
                 summary=article.summary, author=article.author, category=article.category))
+        if result.total == 0:
+            result.suggestion = self._correction(pq) or result.suggestion
         result.took_ms = (time.perf_counter() - t0) * 1000
         return result
+
+    def _correction(self, pq: ParsedQuery) -> str | None:
+        """For a query with no results: the same words with unknown syllables corrected
+        (the embedded engine's rule: a title syllable one edit away, first letter kept,
+        in the most documents, and in at least MIN_CORRECTION_DF of them)."""
+        if not all(u.plain for u in pq.units):
+            return None
+        freq = self._frequencies()
+        folded = [u.main[0].folded for u in pq.units]
+        df = freq.folded_df(folded)
+        min_df = MIN_CORRECTION_DF if len(self) >= 1000 else 1
+        words, changed = [], False
+        for u in pq.units:
+            s = u.main[0]
+            fix = None if df[s.folded] >= min_df else self._near(freq, s.folded, min_df)
+            if fix:
+                words.append(fix)
+                changed = True
+            else:
+                words.append(s.folded if not s.accented else s.exact)
+        if not changed:
+            return None
+        freq.prefetch(words)
+        return " ".join(restore_accents(freq, words))
+
+    def _near(self, freq: ClusterFrequencies, folded: str, min_df: int) -> str | None:
+        if len(folded) < 3 or not folded.isalpha():
+            return None
+        r = self.client.request("POST", f"/{self.index}/_search", {"size": 0, "suggest": {"near": {
+            "text": folded, "term": {"field": "title_f", "max_edits": 1, "prefix_length": 1,
+                                     "min_word_length": 3, "suggest_mode": "always", "size": 50,
+                                     "string_distance": "levenshtein"}}}})
+        options = [o["text"] for entry in r.get("suggest", {}).get("near", []) for o in entry["options"]
+                   if o["text"] != folded]
+        if not options:
+            return None
+        df = freq.folded_df(options)
+        scored = [(n, w) for w, n in df.items() if n >= min_df]
+        return max(scored)[1] if scored else None
 
     def _readings(self, pq: ParsedQuery) -> tuple[list[str] | None, str | None]:
         """The likely accented reading of the typed words, and a suggestion if it differs
@@ -365,6 +410,14 @@ class ClusterEngine:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class _Counts:
+    def __init__(self, engine: ClusterEngine) -> None:
+        self.engine = engine
+
+    def doc_count(self) -> int:
+        return len(self.engine)
 
 
 def _naive(dt: datetime) -> datetime:
