@@ -28,7 +28,7 @@ def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(reason="cluster tests start 2 OpenSearch nodes (~30 s): run `pytest -m cluster` "
                                    "(CI runs them)")
     for item in items:
-        if "cluster" in item.keywords:
+        if item.get_closest_marker("cluster") is not None:
             item.add_marker(skip)
 
 
