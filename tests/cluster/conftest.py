@@ -41,6 +41,19 @@ def _missing() -> str | None:
     return None
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _state_home(tmp_path_factory):
+    """Cluster engines keep local state (the import checkpoint, the crawl state) under
+    $XDG_STATE_HOME: the tests' own, not the user's; the CLI's subprocesses inherit it."""
+    before = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_STATE_HOME", None)
+    else:
+        os.environ["XDG_STATE_HOME"] = before
+
+
 @pytest.fixture(scope="session")
 def cluster():
     """The running 2-node cluster (started once per test session, stopped after it)."""
