@@ -24,9 +24,9 @@ from .search.parse import parse_date
 from .warc import WarcReader, WarcRecord, is_warc, read_warc
 from .alerts import NewSinceLast, SavedQueries
 
-# The crawler's errors, without importing the crawler (httpx) for every `import govsearch`.
+# The crawler's errors and the cluster's set-up, without importing them for every `import govsearch`.
 _LAZY = {"CrawlStateError": ".crawl.state", "CrawlBusyError": ".crawl.state",
-         "PortalError": ".crawl.portals"}
+         "PortalError": ".crawl.portals", "init_cluster": ".backends.opensearch"}
 
 
 def __getattr__(name: str):
@@ -70,6 +70,7 @@ __all__ = [
     "SearchEngine",
     "SearchResult",
     "check_index",
+    "init_cluster",
     "default_index_path",
     "parse_date",
     "read_jsonl",

@@ -495,7 +495,8 @@ def crawl(
                 f"queued {p.queue_length}"))
 
         try:
-            summary = run_crawl(list(urls or []) or None, seeds_file=seeds, index_dir=index_dir,
+            # the engine's folder: the index's own, or a cluster index's local state folder
+            summary = run_crawl(list(urls or []) or None, seeds_file=seeds, index_dir=engine.path,
                                 max_pages=max_pages, since=since_day, concurrency=concurrency,
                                 delay=delay, user_agent=user_agent or DEFAULT_USER_AGENT,
                                 progress=show, sink=engine, refresh=refresh,
@@ -741,6 +742,21 @@ def extract_command(
     out.print(table)
     if result.missing:
         out.print(f"missing  {', '.join(result.missing)}")
+
+
+cluster_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                          help="An OpenSearch cluster as the index (--index opensearch://HOST:PORT/INDEX).")
+app.add_typer(cluster_app, name="cluster")
+
+
+@cluster_app.command("init")
+def cluster_init(url: Annotated[str, typer.Argument(help="opensearch://HOST:PORT/INDEX")]) -> None:
+    """Install govsearch's index template (deploy/opensearch) and create the index; safe to run again."""
+    from . import init_cluster
+    info = init_cluster(url)
+    verb = "created" if info["created"] else "already there:"
+    out.print(f"{verb} index {info['index']}, {info['shards']} shards, {info['copies']} shard copies, "
+              f"cluster {info['status']}; use --index {url}")
 
 
 def main() -> None:

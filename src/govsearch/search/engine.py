@@ -47,6 +47,15 @@ class SearchEngine:
     writer waits up to `lock_timeout` seconds, then gets IndexLockedError).
     """
 
+    def __new__(cls, path: str | os.PathLike | None = None, **kwargs):
+        # A cluster URL (opensearch://host:port/index) opens the cluster backend instead.
+        from ..backends import cluster_of
+        where = cluster_of(path)
+        if where is not None:
+            from ..backends.opensearch import ClusterEngine
+            return ClusterEngine(where, **kwargs)
+        return super().__new__(cls)
+
     def __init__(self, path: str | os.PathLike | None = None, *, create: bool = True,
                  lock_timeout: float = 0.0) -> None:
         self.store = IndexStore(path, create=create)

@@ -1,0 +1,120 @@
+"""The counts accent restoration reads (search.suggest.Frequencies), asked of the cluster.
+
+The embedded engine reads them from its own index; here two term-vector
+requests on an artificial document give them for a whole query: one for
+every accented spelling of the typed syllables (document and token counts in
+titles and bodies), one for the pairs of the likely candidates. OpenSearch
+answers those statistics from the one shard the artificial document routes
+to, so each request goes once per shard (a routing value found for each) and
+the counts are summed: the whole index's counts, as the embedded engine reads.
+"""
+
+from __future__ import annotations
+
+from ..index.pairs import pair_key
+from ..search.suggest import _CANDIDATES_PER_SYLLABLE, Frequencies, accent_variants
+from ..text import fold
+from .client import Client
+from .documents import pair_term
+
+
+
+def shard_routings(client: Client, index: str) -> list[str]:
+    """One routing value per shard of the index: the term statistics of each shard."""
+    settings = client.request("GET", f"/{index}/_settings/index.number_of_shards")
+    shards = int(next(iter(settings.values()))["settings"]["index"]["number_of_shards"])
+    found: dict[int, str] = {}
+    for i in range(64 * shards):
+        if len(found) == shards:
+            break
+        routing = f"r{i}"
+        r = client.request("GET", f"/{index}/_search_shards", params={"routing": routing})
+        found.setdefault(int(r["shards"][0][0]["shard"]), routing)
+    return [found[k] for k in sorted(found)]
+
+
+class ClusterFrequencies(Frequencies):
+    def __init__(self, client: Client, index: str, routings: list[str]) -> None:
+        self.client = client
+        self.index = index
+        self.routings = routings
+        self._terms: dict[str, tuple[int, float]] = {}
+        self._pairs: dict[tuple[str, str], float] = {}
+        self._tokens: float | None = None
+
+    def _vectors(self, doc: dict[str, str]) -> list[dict]:
+        """The term vectors of an artificial document, with each shard's statistics."""
+        return [self.client.request("POST", f"/{self.index}/_termvectors", {
+            "doc": doc, "term_statistics": True, "field_statistics": True, "positions": False,
+            "offsets": False}, params={"routing": routing})["term_vectors"] for routing in self.routings]
+
+    def fetch_terms(self, words: list[str]) -> None:
+        todo = sorted({w for w in words if w not in self._terms})
+        if not todo:
+            return
+        text = " ".join(todo)
+        tokens = 0.0
+        stats: dict[str, list[float]] = {w: [0, 0.0] for w in todo}
+        for tv in self._vectors({"title": text, "body": text}):
+            for field in ("title", "body"):
+                f = tv.get(field) or {}
+                tokens += float((f.get("field_statistics") or {}).get("sum_ttf") or 0)
+                for term, info in (f.get("terms") or {}).items():
+                    if term in stats:
+                        stats[term][0] += int(info.get("doc_freq") or 0)
+                        stats[term][1] += float(info.get("ttf") or 0)
+        if self._tokens is None:
+            self._tokens = tokens or 1.0
+        for w, (df, ttf) in stats.items():
+            self._terms[w] = (int(df), ttf)
+
+    def folded_df(self, words: list[str]) -> dict[str, int]:
+        """Documents holding each folded term in the title or the body (their sum, as the embedded engine counts)."""
+        text = " ".join(sorted(set(words)))
+        out = dict.fromkeys(words, 0)
+        for tv in self._vectors({"title_f": text, "body_f": text}):
+            for field in ("title_f", "body_f"):
+                for term, info in ((tv.get(field) or {}).get("terms") or {}).items():
+                    if term in out:
+                        out[term] += int(info.get("doc_freq") or 0)
+        return out
+
+    def fetch_pairs(self, pairs: list[tuple[str, str]]) -> None:
+        todo = sorted({p for p in pairs if p not in self._pairs})
+        if not todo:
+            return
+        keys = {p: pair_term(pair_key(*p)) for p in todo}
+        counts = dict.fromkeys(keys, 0.0)
+        for tv in self._vectors({"pairs": " ".join(keys.values())}):
+            terms = (tv.get("pairs") or {}).get("terms") or {}
+            for p, key in keys.items():
+                counts[p] += float((terms.get(key) or {}).get("ttf") or 0)
+        self._pairs.update(counts)
+
+    def prefetch(self, syllables: list[str]) -> None:
+        """Everything restore_accents(self, syllables) will read, in two requests."""
+        layers = [accent_variants(s) if s == fold(s) else (s,) for s in syllables]
+        self.fetch_terms([w for layer in layers for w in layer])
+        tops = []
+        for layer in layers:
+            scored = sorted(((w, self.df(w)) for w in layer), key=lambda x: -x[1])
+            tops.append([w for w, df in scored if df > 0][:_CANDIDATES_PER_SYLLABLE] or [layer[0]])
+        self.fetch_pairs([(a, b) for left, right in zip(tops, tops[1:]) for a in left for b in right
+                          if not (a.isascii() and b.isascii())])
+
+    # --- what Frequencies reads ------------------------------------------
+
+    def _term(self, term: str) -> tuple[int, float]:
+        if term not in self._terms:
+            self.fetch_terms([term])
+        return self._terms[term]
+
+    def tokens(self) -> float:
+        if self._tokens is None:
+            self.fetch_terms(["a"])
+        return self._tokens or 1.0
+
+    def pair_count(self, a: str, b: str) -> float:
+        if (a, b) not in self._pairs:
+            self.fetch_pairs([(a, b)])
+        return self._pairs[(a, b)]

@@ -1,0 +1,443 @@
+"""ClusterEngine: SearchEngine's methods answered by an OpenSearch index.
+
+`SearchEngine("opensearch://host:port/index")` gives one (search/engine.py),
+so the CLI, the web app and embedders use a cluster without knowing it. The
+query is parsed and planned by the same code as the embedded engine's
+(search.parse, search.build); query.py turns the plan into the cluster's
+query; snippets come from our own highlighter on the stored text, so they
+are marked exactly as the embedded engine marks them.
+
+Writes are "committed" when the cluster acknowledged them (the translog is
+synced per request by default, and a write returns once the in-sync copies
+hold it), and visible to searches after the refresh each write ends with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..article import VIETNAM_TZ, Article, to_datetime
+from ..errors import IndexNotFoundError, SchemaVersionError
+from ..index import IndexStats
+from ..search.build import build_plan
+from ..search.parse import ParsedQuery, Unit, parse_query, to_syllables
+from ..search.rank import SNIPPET_CHARS, highlight, query_terms
+from ..search.results import MAX_PAGE, Hit, SearchResult
+from ..search.suggest import MIN_CORRECTION_DF, restore_accents
+from . import ClusterURL, parse_cluster_url
+from .client import Client, ClusterError
+from .documents import doc_id, from_source, to_doc
+from .frequencies import ClusterFrequencies, shard_routings
+from .query import base_query, ranked_query
+
+SORTS = ("relevance", "date")
+MAX_LIMIT = 100
+# documents per bulk request, and at most this many bytes of them
+BULK_DOCS = 500
+BULK_BYTES = 8 << 20
+TEMPLATE_FILE = "index-template.json"
+# seconds the counts accent restoration reads are reused
+FREQUENCIES_TTL = 60.0
+
+
+def template_path() -> Path:
+    """deploy/opensearch/index-template.json of this checkout, or $GOVSEARCH_OPENSEARCH_TEMPLATE."""
+    if os.environ.get("GOVSEARCH_OPENSEARCH_TEMPLATE"):
+        return Path(os.environ["GOVSEARCH_OPENSEARCH_TEMPLATE"])
+    return Path(__file__).resolve().parents[3] / "deploy" / "opensearch" / TEMPLATE_FILE
+
+
+def template() -> dict[str, Any]:
+    path = template_path()
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as e:
+        raise ClusterError(f"cannot read the index template {path}: {e}") from None
+
+
+def schema_version() -> int:
+    return int(template()["template"]["mappings"]["_meta"]["govsearch_schema"])
+
+
+def init_cluster(url: str | ClusterURL) -> dict[str, Any]:
+    """Install the index template for the URL's index and create the index if missing (idempotent)."""
+    where = url if isinstance(url, ClusterURL) else parse_cluster_url(url)
+    if where is None:
+        from ..errors import InputError
+        raise InputError(f"not a cluster URL: {url!r}")
+    tpl = template()
+    body = {"index_patterns": [where.index], "priority": 100, "version": schema_version(),
+            "template": tpl["template"]}
+    client = Client(where.base)
+    try:
+        client.request("PUT", f"/_index_template/govsearch-{where.index}", body)
+        created = client.request("PUT", f"/{where.index}", {}, ok=(400,))
+        existed = created.get("status") == 400
+        if existed:
+            _check_schema(client, where)
+        # every primary allocated is what writes need; replicas follow (a
+        # one-node cluster stays yellow: 408 after the timeout, reported as such)
+        health = client.request("GET", f"/_cluster/health/{where.index}",
+                                params={"wait_for_status": "yellow", "timeout": "60s"}, ok=(408,))
+        if health.get("status") == 408:
+            health = client.request("GET", f"/_cluster/health/{where.index}")
+        return {"index": where.index, "created": not existed, "status": health.get("status"),
+                "shards": health.get("active_primary_shards"), "copies": health.get("active_shards")}
+    finally:
+        client.close()
+
+
+def _check_schema(client: Client, where: ClusterURL) -> None:
+    mapping: dict[str, Any] = client.request("GET", f"/{where.index}/_mapping", ok=(404,))
+    if mapping.get("status") == 404:
+        raise IndexNotFoundError(f"no index {where.index!r} at {where.base}: "
+                                 f"run `govsearch cluster init {where}` first")
+    first: dict[str, Any] = next(iter(mapping.values()), {})
+    meta = (first.get("mappings") or {}).get("_meta") or {}
+    found = meta.get("govsearch_schema")
+    if found != schema_version():
+        raise SchemaVersionError(f"index {where.index!r} at {where.base} has govsearch schema {found}, "
+                                 f"this govsearch writes {schema_version()}: reindex into a new index")
+
+
+class ClusterEngine:
+    """The SearchEngine API over an OpenSearch index (see SearchEngine for each method)."""
+
+    def __init__(self, url: str | ClusterURL, *, create: bool = True, lock_timeout: float = 0.0) -> None:
+        where = url if isinstance(url, ClusterURL) else parse_cluster_url(url)
+        assert where is not None
+        self.url = where
+        self.index = where.index
+        self.client = Client(where.base)
+        # Local state a command keeps beside an index (the import checkpoint):
+        # a folder of its own per cluster index.
+        key = hashlib.sha1(str(where).encode()).hexdigest()[:12]
+        base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+        self.path = base / "govsearch" / f"cluster-{where.index}-{key}"
+        try:
+            _check_schema(self.client, where)
+        except IndexNotFoundError:
+            if not create:
+                self.client.close()
+                raise
+            init_cluster(where)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._freq: ClusterFrequencies | None = None
+        self._freq_at = 0.0
+        self._routings: list[str] | None = None
+
+    def __repr__(self) -> str:
+        return f"ClusterEngine({str(self.url)!r})"
+
+    # --- writing -------------------------------------------------------------
+
+    def add(self, article: Article) -> None:
+        self.add_many([article])
+
+    def add_many(self, articles: Iterable[Article], *, commit_every: int = 5_000,
+                 progress: Callable[[int], None] | None = None) -> int:
+        """Bulk-index articles (replacing by URL); visible to searches when this returns."""
+        count = 0
+        batch: list[dict] = []
+        size = 0
+        for article in articles:
+            doc = to_doc(article)
+            batch += [{"index": {"_index": self.index, "_id": doc_id(article.url)}}, doc]
+            size += len(article.body) + len(article.title) + 200
+            if len(batch) >= 2 * BULK_DOCS or size >= BULK_BYTES:
+                count += self._bulk(batch, progress)
+                batch, size = [], 0
+        if batch:
+            count += self._bulk(batch, progress)
+        self.client.request("POST", f"/{self.index}/_refresh")
+        self._freq = None
+        return count
+
+    def _bulk(self, lines: list[dict], progress: Callable[[int], None] | None) -> int:
+        """Send one bulk; items the cluster refused for load (429, 503) are sent again."""
+        pending = lines
+        for attempt in range(self.client.retries + 1):
+            answer = self.client.request("POST", "/_bulk", ndjson=pending)
+            if not answer.get("errors"):
+                break
+            again: list[dict] = []
+            for i, item in enumerate(answer["items"]):
+                result = next(iter(item.values()))
+                status = result.get("status", 500)
+                if status < 300:
+                    continue
+                if status in (429, 503):
+                    again += pending[2 * i: 2 * i + 2]
+                    continue
+                err = result.get("error") or {}
+                raise ClusterError(f"the cluster refused {pending[2 * i + 1].get('url')}: "
+                                   f"{err.get('type')}: {err.get('reason')}", status)
+            if not again:
+                break
+            pending = again
+            self.client._sleep(attempt)
+        else:
+            raise ClusterError(f"the cluster kept refusing {len(pending) // 2} documents for load")
+        n = len(lines) // 2
+        if progress is not None:
+            progress(n)
+        return n
+
+    def delete(self, url: str) -> bool:
+        r = self.client.request("DELETE", f"/{self.index}/_doc/{doc_id(url)}",
+                                params={"refresh": "true"}, ok=(404,))
+        self._freq = None
+        return r.get("result") == "deleted"
+
+    # --- reading -------------------------------------------------------------
+
+    def get(self, url: str) -> Article | None:
+        r = self.client.request("GET", f"/{self.index}/_doc/{doc_id(url)}", ok=(404,))
+        if not r.get("found"):
+            return None
+        return from_source(r["_source"])
+
+    def articles(self) -> Iterator[Article]:
+        """Every stored article, in URL order (search_after: no scroll context to keep alive)."""
+        after = None
+        while True:
+            body: dict[str, Any] = {"size": 500, "sort": [{"url": "asc"}], "_source": ["doc"],
+                                    "query": {"match_all": {}}}
+            if after is not None:
+                body["search_after"] = after
+            page = self.client.request("POST", f"/{self.index}/_search", body)["hits"]["hits"]
+            for h in page:
+                yield from_source(h["_source"])
+            if len(page) < 500:
+                return
+            after = page[-1]["sort"]
+
+    def __len__(self) -> int:
+        return int(self.client.request("GET", f"/{self.index}/_count")["count"])
+
+    def searcher(self) -> _Counts:
+        """What the web app's home page asks of SearchEngine.searcher(): the document count."""
+        return _Counts(self)
+
+    def stats(self) -> IndexStats:
+        aggs = {
+            "sources": {"terms": {"field": "source", "size": 10_000}},
+            "undated": {"filter": {"bool": {"must_not": [{"exists": {"field": "published"}}]}},
+                        "aggs": {"by": {"terms": {"field": "source", "size": 10_000}}}},
+            "no_author": {"filter": {"bool": {"must_not": [{"exists": {"field": "author"}}]}},
+                          "aggs": {"by": {"terms": {"field": "source", "size": 10_000}}}},
+            "earliest": {"min": {"field": "published"}},
+            "latest": {"max": {"field": "published"}},
+        }
+        r = self.client.request("POST", f"/{self.index}/_search",
+                                {"size": 0, "track_total_hits": True, "aggs": aggs})
+        a = r["aggregations"]
+        store = self.client.request("GET", f"/{self.index}/_stats/store,segments")
+        primaries = store["indices"][self.index]["primaries"]
+
+        def counts(buckets: list[dict]) -> dict[str, int]:
+            return {b["key"]: b["doc_count"] for b in buckets}
+
+        def when(agg: dict) -> datetime | None:
+            v = agg.get("value")
+            return None if v is None else datetime.fromtimestamp(v / 1000, VIETNAM_TZ)
+
+        return IndexStats(
+            path=str(self.url), documents=r["hits"]["total"]["value"],
+            sources=counts(a["sources"]["buckets"]), earliest=when(a["earliest"]), latest=when(a["latest"]),
+            size_bytes=int(store["indices"][self.index]["total"]["store"]["size_in_bytes"]),
+            schema_version=schema_version(), segments=int(primaries["segments"]["count"]),
+            undated=counts(a["undated"]["by"]["buckets"]), no_author=counts(a["no_author"]["by"]["buckets"]))
+
+    def search(self, query: str, *, limit: int = 10, page: int = 1,
+               source: str | list[str] | None = None, since: datetime | None = None,
+               until: datetime | None = None, sort: str = "relevance",
+               facets: bool = True) -> SearchResult:
+        """As SearchEngine.search: the query text never raises; bad parameters raise QueryError."""
+        from ..search.engine import QueryError
+        t0 = time.perf_counter()
+        since = to_datetime(since, "since", error=QueryError)
+        until = to_datetime(until, "until", end=True, error=QueryError)
+        if sort not in SORTS:
+            raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        if not 1 <= limit <= MAX_LIMIT:
+            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
+        if not 1 <= page <= MAX_PAGE:
+            raise QueryError(f"page must be between 1 and {MAX_PAGE}")
+        if since and until and _naive(since) > _naive(until):
+            raise QueryError("since is after until")
+        sources = [source] if isinstance(source, str) else list(source or [])
+        try:
+            pq = parse_query(query)
+        except Exception:  # the parser is meant never to fail; if it does, degrade
+            pq = ParsedQuery(text=query, units=[Unit([[s]]) for s in to_syllables(query)])
+            pq.notices.append("query could not be parsed; searched its words instead")
+        result = SearchResult(query=query, total=0, took_ms=0.0, page=page, limit=limit,
+                              sort=sort, notices=list(pq.notices))
+        if pq.empty:
+            if query.strip():
+                result.notices.append("nothing to search for in the query")
+            result.took_ms = (time.perf_counter() - t0) * 1000
+            return result
+        restored, result.suggestion = self._readings(pq)
+        plan = build_plan(pq, restored)
+        base = base_query(plan, pq, sources, since, until)
+        top = 0.0
+        first = None
+        if plan.pairs:
+            # the best base score sizes the adjacency bonus, as in the embedded engine
+            first = self._search({"query": base, "size": 1, "track_total_hits": True,
+                                  "_source": False, **self._aggs(facets)})
+            top = float(first["hits"].get("max_score") or 0.0)
+        body: dict[str, Any] = {"query": ranked_query(base, plan, top), "from": (page - 1) * limit,
+                                "size": limit, "track_total_hits": True, "_source": ["doc"],
+                                "sort": _sort(sort)}
+        if first is None:
+            body.update(self._aggs(facets))
+        answer = self._search(body)
+        stats = first or answer
+        result.total = int(stats["hits"]["total"]["value"])
+        if facets:
+            aggs = stats.get("aggregations") or {}
+            result.facets = {name: _buckets(aggs.get(name)) for name in ("source", "year")}
+        terms = query_terms(pq)
+        for h in answer["hits"]["hits"]:
+            article = from_source(h["_source"])
+            result.hits.append(Hit(
+                url=article.url, title=article.title, published=article.published, source=article.source,
+                score=float(h.get("_score") or 0.0),
+                snippet=highlight(article.text, terms, max_chars=SNIPPET_CHARS),
+                title_highlighted=highlight(article.title, terms),
+                summary=article.summary, author=article.author, category=article.category))
+        if result.total == 0:
+            result.suggestion = self._correction(pq) or result.suggestion
+        result.took_ms = (time.perf_counter() - t0) * 1000
+        return result
+
+    def _correction(self, pq: ParsedQuery) -> str | None:
+        """For a query with no results: the same words with unknown syllables corrected
+        (the embedded engine's rule: a title syllable one edit away, first letter kept,
+        in the most documents, and in at least MIN_CORRECTION_DF of them)."""
+        if not all(u.plain for u in pq.units):
+            return None
+        freq = self._frequencies()
+        folded = [u.main[0].folded for u in pq.units]
+        df = freq.folded_df(folded)
+        min_df = MIN_CORRECTION_DF if len(self) >= 1000 else 1
+        words, changed = [], False
+        for u in pq.units:
+            s = u.main[0]
+            fix = None if df[s.folded] >= min_df else self._near(freq, s.folded, min_df)
+            if fix:
+                words.append(fix)
+                changed = True
+            else:
+                words.append(s.folded if not s.accented else s.exact)
+        if not changed:
+            return None
+        freq.prefetch(words)
+        return " ".join(restore_accents(freq, words))
+
+    def _near(self, freq: ClusterFrequencies, folded: str, min_df: int) -> str | None:
+        if len(folded) < 3 or not folded.isalpha():
+            return None
+        r = self.client.request("POST", f"/{self.index}/_search", {"size": 0, "suggest": {"near": {
+            "text": folded, "term": {"field": "title_f", "max_edits": 1, "prefix_length": 1,
+                                     "min_word_length": 3, "suggest_mode": "always", "size": 50,
+                                     "string_distance": "levenshtein"}}}})
+        options = [o["text"] for entry in r.get("suggest", {}).get("near", []) for o in entry["options"]
+                   if o["text"] != folded]
+        if not options:
+            return None
+        df = freq.folded_df(options)
+        scored = [(n, w) for w, n in df.items() if n >= min_df]
+        return max(scored)[1] if scored else None
+
+    def _readings(self, pq: ParsedQuery) -> tuple[list[str] | None, str | None]:
+        """The likely accented reading of the typed words, and a suggestion if it differs
+        (the embedded engine's rule, search/engine.py, on the cluster's counts)."""
+        plain = [u.main[0] for u in pq.units if u.plain]
+        if not plain or all(s.accented for s in plain):
+            return None, None
+        freq = self._frequencies()
+        typed = [s.exact for s in plain]
+        freq.prefetch(typed)
+        restored = restore_accents(freq, typed)
+        if restored == typed:
+            return restored, None
+        suggestion = None
+        if all(u.plain for u in pq.units) and not any(s.accented for s in plain):
+            suggestion = " ".join(u.text if r == u.main[0].exact else r
+                                  for u, r in zip(pq.units, restored))
+        return restored, suggestion
+
+    def _frequencies(self) -> ClusterFrequencies:
+        # counts change slowly: kept for a while, and dropped after our own writes
+        now = time.monotonic()
+        if self._freq is None or now - self._freq_at > FREQUENCIES_TTL:
+            if self._routings is None:
+                self._routings = shard_routings(self.client, self.index)
+            self._freq, self._freq_at = ClusterFrequencies(self.client, self.index, self._routings), now
+        return self._freq
+
+    def _search(self, body: dict[str, Any]) -> dict[str, Any]:
+        """One search; asked again while a shard did not answer (a node leaving mid-query)."""
+        for attempt in range(self.client.retries + 1):
+            # dfs: term statistics from every shard, so BM25 sees the whole index as the embedded engine does
+            answer = self.client.request("POST", f"/{self.index}/_search", body,
+                                         params={"search_type": "dfs_query_then_fetch"})
+            shards = answer.get("_shards") or {}
+            if not shards.get("failed"):
+                return answer
+            self.client._sleep(attempt)
+        raise ClusterError(f"{shards.get('failed')} of {shards.get('total')} shards of {self.index} "
+                           f"did not answer: results would be incomplete")
+
+    @staticmethod
+    def _aggs(facets: bool) -> dict[str, Any]:
+        if not facets:
+            return {}
+        return {"aggs": {"source": {"terms": {"field": "source", "size": 10_000}},
+                         "year": {"terms": {"field": "year", "size": 1_000}}}}
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> ClusterEngine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class _Counts:
+    def __init__(self, engine: ClusterEngine) -> None:
+        self.engine = engine
+
+    def doc_count(self) -> int:
+        return len(self.engine)
+
+
+def _naive(dt: datetime) -> datetime:
+    return dt if dt.tzinfo is None else dt.astimezone(VIETNAM_TZ).replace(tzinfo=None)
+
+
+def _sort(sort: str) -> list[Any]:
+    # the URL breaks ties: one total order, so pages never overlap
+    if sort == "date":
+        return [{"published": {"order": "desc", "missing": "_last"}}, {"_score": "desc"}, {"url": "asc"}]
+    return [{"_score": "desc"}, {"url": "asc"}]
+
+
+def _buckets(agg: dict | None) -> dict[str, int]:
+    if not agg:
+        return {}
+    pairs = [(b["key"], int(b["doc_count"])) for b in agg["buckets"] if b["doc_count"]]
+    return dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
