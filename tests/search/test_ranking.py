@@ -106,3 +106,36 @@ def test_paging_is_one_total_order(tmp_path):
         assert len(set(paged)) == len(paged)
         last = engine.search(q, limit=10, page=big.pages if big.pages <= 1000 else 1000)
         assert last.hits
+
+
+RUNS = [
+    # both pairs of "chuyển đổi số", apart: "chuyển đổi" here, "thay đổi số" there
+    art(1, "Chuyển đổi mã vùng điện thoại", "Nhà mạng chuyển đổi mã vùng; khách hàng thay đổi số điện thoại."),
+    # the run whole, in the body
+    art(2, "Tỉnh họp bàn kế hoạch năm", "Tỉnh đẩy mạnh chuyển đổi số trong cơ quan nhà nước."),
+    art(3, "Chuyển đổi cơ cấu cây trồng", "Nông dân chuyển đổi cây trồng, đổi số vụ trong năm."),
+    # a name written out, and the same story with its abbreviation
+    art(4, "Tăng mức đóng theo quy định", "Người lao động đóng bảo hiểm xã hội theo lương tháng."),
+    art(5, "Tăng mức đóng theo quy định", "Người lao động đóng BHXH theo lương tháng."),
+]
+
+
+@pytest.fixture
+def runs_engine(tmp_path):
+    engine = SearchEngine(tmp_path / "ix")
+    engine.add_many(RUNS)
+    yield engine
+    engine.close()
+
+
+@pytest.mark.parametrize("q", ["chuyển đổi số", "chuyen doi so"])
+def test_a_whole_run_outranks_its_pairs_standing_apart(runs_engine, q):
+    hits = runs_engine.search(q).hits
+    assert hits[0].url.endswith("/2.html"), [h.title for h in hits]
+
+
+def test_the_form_typed_comes_first_and_every_form_still_counts(runs_engine):
+    long = runs_engine.search("bảo hiểm xã hội")
+    short = runs_engine.search("BHXH")
+    assert long.total == short.total == 2
+    assert long.hits[0].url.endswith("/4.html") and short.hits[0].url.endswith("/5.html")
