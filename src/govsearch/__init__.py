@@ -20,7 +20,9 @@ from .index import IndexStats, default_index_path
 from .index.check import IndexCheck, check_index
 from .search import SORTS, Hit, QueryError, SearchEngine, SearchResult
 from .search.engine import MAX_LIMIT, MAX_PAGE
+from .search.cited import cited_document, cited_key
 from .search.parse import parse_date
+from .text.citations import Citation
 
 # The crawler's errors, without importing the crawler (httpx) for every `import govsearch`.
 _LAZY = {"CrawlStateError": ".crawl.state", "CrawlBusyError": ".crawl.state",
@@ -46,6 +48,7 @@ __all__ = [
     "SORTS",
     "Article",
     "ArticleError",
+    "Citation",
     "CrawlBusyError",
     "CrawlError",
     "CrawlStateError",
@@ -66,6 +69,8 @@ __all__ = [
     "SearchEngine",
     "SearchResult",
     "check_index",
+    "cited_document",
+    "cited_key",
     "default_index_path",
     "parse_date",
     "read_jsonl",

@@ -255,7 +255,8 @@ def _progress() -> Progress:
 
 @app.command()
 def query(
-    text: Annotated[str, typer.Argument(help='Query, e.g. "dân vận", "dan van", "UBND tỉnh", "11-QĐi/TW".')],
+    text: Annotated[str, typer.Argument(help='Query, e.g. "dân vận", "dan van", "UBND tỉnh", "11-QĐi/TW"; '
+                                             'may be left out with --cites or --cites-type.')] = "",
     index: IndexOpt = None,
     limit: Annotated[int, typer.Option(help="Results per page.")] = 10,
     page: Annotated[int, typer.Option(help="Page number.")] = 1,
@@ -263,9 +264,15 @@ def query(
     since: Annotated[Optional[str], typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
     until: Annotated[Optional[str], typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
     sort: Annotated[str, typer.Option(help="relevance or date.")] = "relevance",
+    cites: Annotated[Optional[list[str]], typer.Option(
+        help="Only articles citing this legal document, e.g. 100/2019/NĐ-CP or NĐ 100 (repeatable: all of them).")] = None,
+    cites_type: Annotated[Optional[str], typer.Option(
+        "--cites-type", help='Only articles citing a document of this type, e.g. "Nghị định".')] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Search the index."""
+    """Search the index; with --cites and no query, every article citing the document, newest first."""
+    if not text.strip() and not cites and not cites_type:
+        raise fail("give a query, or --cites / --cites-type to list the articles citing a document", EXIT_USAGE)
     if sort not in SORTS:
         raise fail(f"--sort must be one of: {', '.join(SORTS)}", EXIT_USAGE)
     engine = open_engine(index)
@@ -275,7 +282,7 @@ def query(
                        f"`govsearch crawl`", EXIT_INDEX)
         result = engine.search(text, limit=limit, page=page, source=source,
                                since=parse_day(since, "since"), until=parse_day(until, "until", end=True),
-                               sort=sort)
+                               sort=sort, cites=cites, cites_type=cites_type)
     except QueryError as e:
         raise fail(str(e), EXIT_USAGE) from None
     except OSError as e:

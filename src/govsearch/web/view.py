@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from govsearch import IndexStats, SearchResult
 
@@ -47,6 +47,8 @@ class SearchView:
     notices: list[str] = field(default_factory=list)
     sources: list[Link] = field(default_factory=list)
     years: list[Link] = field(default_factory=list)
+    doc_types: list[Link] = field(default_factory=list)  # types of the documents the hits cite
+    cited: list[Link] = field(default_factory=list)  # the most cited documents; href relative to home
     sorts: list[Link] = field(default_factory=list)
     pages: list[Link] = field(default_factory=list)
     prev: Link | None = None
@@ -60,6 +62,9 @@ def href(p: SearchParams, **changes) -> str:
     p = p.with_(**changes)
     pairs: list[tuple[str, str | int]] = [("q", p.q)]
     pairs += [("source", s) for s in p.sources]
+    pairs += [("cites", k) for k in p.cites]
+    if p.cites_type:
+        pairs.append(("cites_type", p.cites_type))
     if p.since:
         pairs.append(("since", p.since))
     if p.until:
@@ -152,12 +157,23 @@ def search_view(p: SearchParams, result: SearchResult) -> SearchView:
         v.suggestion = Link(result.suggestion, href(p, q=result.suggestion, page=1))
     v.sources = _source_links(p, result.facets.get("source", {}))
     v.years = _year_links(p, result.facets.get("year", {}))
+    v.doc_types = [Link(t, href(p, cites_type="" if t == p.cites_type else t, page=1), number(n), t == p.cites_type)
+                   for t, n in result.facets.get("cites_type", {}).items()]
+    v.cited = [Link(k, document_path(k), number(n)) for k, n in list(result.facets.get("cites", {}).items())[:CITED_SHOWN]]
     v.sorts = [Link(label, href(p, sort=key, page=1), active=p.sort == key)
                for key, label in (("relevance", "Liên quan nhất"), ("date", "Mới nhất"))]
     _paginate(v, p, min(result.pages, MAX_PAGE))
     if p.since or p.until:
         v.clear_dates = href(p, since="", until="", page=1)
     return v
+
+
+CITED_SHOWN = 8  # most cited documents listed beside the results
+
+
+def document_path(key: str) -> str:
+    """The path of a document's page below the app's root: van-ban/100/2019/NĐ-CP (its slashes kept)."""
+    return "van-ban/" + quote(key, safe="/")
 
 
 def _hit(number_: int, h) -> HitView:
