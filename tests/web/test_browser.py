@@ -270,3 +270,13 @@ def test_a_page_runs_no_inline_script(page, server):
     assert page.title() != "1"
     assert any("Content Security Policy" in m for m in page.refused)
     page.refused.clear()
+
+
+def test_cited_document_facet_leads_to_the_documents_page(page, server):
+    page.goto(server + "/?q=qu%C3%A1n+tri%E1%BB%87t")
+    assert "Quy định" in page.inner_text(".facet-doctype")
+    page.click(".facet-doctype .cited >> text=11-QĐi/TW")
+    page.wait_for_url("**/van-ban/11-Q%C4%90i/TW")
+    assert page.inner_text("h1.doc-heading") == "Quy định 11-QĐi/TW"
+    assert page.locator(".hit").count() == 1
+    assert "1 bài viết trích dẫn văn bản này" in page.inner_text(".summary")
