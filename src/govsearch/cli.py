@@ -210,8 +210,9 @@ class _ImportRun:
                 self.progress.update(self.offsets[min(done, len(self.offsets)) - 1],
                                      self.indexed + done, self.bad_count)
 
+            # workers=None: a second process analyzes while this one writes (same index)
             self.indexed += self.engine.add_many(self.pending, commit_every=len(self.pending) + 1,
-                                                 progress=step)
+                                                 progress=step, workers=None)
             self.pending, self.offsets = [], []
         if line > self.committed_line:
             self.committed_line = line

@@ -19,6 +19,7 @@ import whoosh
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import ListMatcher
 from whoosh.util.numeric import byte_to_length
+from whoosh.writing import SegmentWriter
 
 WHOOSH_VERSION = (2, 7, 5)
 if tuple(whoosh.__version__[:3]) != WHOOSH_VERSION:  # pragma: no cover - guarded by the pin
@@ -117,11 +118,52 @@ def open_columns(reader, fields) -> None:
         perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
 
 
+class _WholeColumnLengths:
+    """`doc_field_length` for a segment being flushed, each length column read once.
+
+    Whoosh's flush asks the new segment's length column once per posting, a
+    seek and a 1-byte read each time: 2 million reads for 4,000 articles, 18%
+    of the import's time. Same answers, including None for a zero byte.
+    """
+
+    _LENGTHS = [None] + [byte_to_length(i) for i in range(1, 256)]
+
+    def __init__(self, perdoc_reader) -> None:
+        self._pdr = perdoc_reader
+        self._n = perdoc_reader._doccount
+        self._cols: dict[str, list[int | None] | None] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        try:
+            col = self._cols[fieldname]
+        except KeyError:
+            reader = self._pdr._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            col = None if reader is None else [
+                self._LENGTHS[b] for b in _fixed_column_bytes(reader, self._n, 1)]
+            self._cols[fieldname] = col
+        if col is None:
+            return default
+        return col[docnum]
+
+
+class FlushingWriter(SegmentWriter):
+    """Whoosh's SegmentWriter with the per-posting length reads of its flush done in bulk."""
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        pdr = self.per_document_reader() if self.codec.length_stats else None
+        lengths = _WholeColumnLengths(pdr) if pdr is not None else None
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+        if pdr is not None:
+            pdr.close()
+
+
 def segment_readers(searcher) -> list[tuple[object, int]]:
     """(segment reader, global document offset) of a searcher, one per segment."""
     subs = searcher.subsearchers
     return [(s.reader(), off) for s, off in subs] if subs else [(searcher.reader(), 0)]
 
 
-__all__ = ["BYTE_TO_LENGTH", "EMPTY_POSTINGS", "WHOOSH_VERSION", "length_bytes", "live_mask", "open_columns", "read_postings",
+__all__ = ["BYTE_TO_LENGTH", "EMPTY_POSTINGS", "WHOOSH_VERSION", "FlushingWriter", "length_bytes", "live_mask", "open_columns", "read_postings",
            "segment_readers", "u64_column"]

@@ -53,6 +53,12 @@ _ANALYZERS = {
 }
 
 
+class Postings(tuple):
+    """A text field's postings computed ahead (`SyllableField.index` output), see prepare.py."""
+
+    __slots__ = ()
+
+
 class SyllableField(fields.TEXT):
     """A TEXT field that also accepts its terms already analyzed.
 
@@ -62,6 +68,9 @@ class SyllableField(fields.TEXT):
     """
 
     def index(self, value: str | Sequence[str], **kwargs) -> Iterator[tuple[bytes, int, float, bytes]]:
+        if isinstance(value, Postings):
+            yield from value
+            return
         if isinstance(value, str):
             yield from super().index(value, **kwargs)
             return
@@ -199,5 +208,5 @@ def article_from_stored(stored: dict) -> Article:
     )
 
 
-__all__ = ["SCHEMA_VERSION", "Analyzed", "SyllableField", "TEXT_FIELDS", "make_schema",
+__all__ = ["SCHEMA_VERSION", "Analyzed", "Postings", "SyllableField", "TEXT_FIELDS", "make_schema",
            "analyzed_doc", "doc_fields", "article_from_stored", "cites_from_stored", "local_naive"]
