@@ -20,9 +20,11 @@ from .index import IndexStats, default_index_path
 from .index.check import IndexCheck, check_index
 from .search import SORTS, Hit, QueryError, SearchEngine, SearchResult
 from .search.engine import MAX_LIMIT, MAX_PAGE
+from .search.cited import cited_document, cited_key
 from .search.parse import parse_date
 from .warc import WarcReader, WarcRecord, is_warc, read_warc
 from .alerts import NewSinceLast, SavedQueries
+from .text.citations import Citation
 
 # The crawler's errors and the cluster's set-up, without importing them for every `import govsearch`.
 _LAZY = {"CrawlStateError": ".crawl.state", "CrawlBusyError": ".crawl.state",
@@ -48,6 +50,7 @@ __all__ = [
     "SORTS",
     "Article",
     "ArticleError",
+    "Citation",
     "CrawlBusyError",
     "CrawlError",
     "CrawlStateError",
@@ -71,6 +74,8 @@ __all__ = [
     "SearchResult",
     "check_index",
     "init_cluster",
+    "cited_document",
+    "cited_key",
     "default_index_path",
     "parse_date",
     "read_jsonl",

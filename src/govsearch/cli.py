@@ -369,7 +369,8 @@ def _progress() -> Progress:
 
 @app.command()
 def query(
-    text: Annotated[str, typer.Argument(help='Query, e.g. "dân vận", "dan van", "UBND tỉnh", "11-QĐi/TW".')],
+    text: Annotated[str, typer.Argument(help='Query, e.g. "dân vận", "dan van", "UBND tỉnh", "11-QĐi/TW"; '
+                                             'may be left out with --cites or --cites-type.')] = "",
     index: IndexOpt = None,
     limit: Annotated[int, typer.Option(help="Results per page.")] = 10,
     page: Annotated[int, typer.Option(help="Page number.")] = 1,
@@ -380,9 +381,15 @@ def query(
     new_since_last: Annotated[str | None, typer.Option(
         "--new-since-last", metavar="NAME",
         help="Remember this query as NAME; print only what was indexed since NAME last ran, newest first.")] = None,
+    cites: Annotated[list[str] | None, typer.Option(
+        help="Only articles citing this legal document, e.g. 100/2019/NĐ-CP or NĐ 100 (repeatable: all of them).")] = None,
+    cites_type: Annotated[str | None, typer.Option(
+        "--cites-type", help='Only articles citing a document of this type, e.g. "Nghị định".')] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Search the index."""
+    """Search the index; with --cites and no query, every article citing the document, newest first."""
+    if not text.strip() and not cites and not cites_type:
+        raise fail("give a query, or --cites / --cites-type to list the articles citing a document", EXIT_USAGE)
     if sort not in SORTS:
         raise fail(f"--sort must be one of: {', '.join(SORTS)}", EXIT_USAGE)
     engine = open_engine(index)
@@ -400,7 +407,7 @@ def query(
             else:
                 result = engine.search(text, limit=limit, page=page, source=source,
                                        since=parse_day(since, "since"), until=parse_day(until, "until", end=True),
-                                       sort=sort)
+                                       sort=sort, cites=cites, cites_type=cites_type)
     except InputError as e:
         raise fail(str(e), EXIT_USAGE) from None
     finally:

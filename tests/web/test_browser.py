@@ -288,3 +288,13 @@ def test_timeline_bar_click_filters_to_its_month_and_the_feed_is_linked(page, se
     assert page.locator("figure.timeline rect.bar.active").count() == 1
     feed = page.locator("link[rel=alternate][type='application/atom+xml']").get_attribute("href")
     assert feed.startswith("/feed.atom?") and page.locator("a.feed").get_attribute("href") == feed
+
+
+def test_cited_document_facet_leads_to_the_documents_page(page, server):
+    page.goto(server + "/?q=qu%C3%A1n+tri%E1%BB%87t")
+    assert "Quy định" in page.inner_text(".facet-doctype")
+    page.click(".facet-doctype .cited >> text=11-QĐi/TW")
+    page.wait_for_url("**/van-ban/11-Q%C4%90i/TW")
+    assert page.inner_text("h1.doc-heading") == "Quy định 11-QĐi/TW"
+    assert page.locator(".hit").count() == 1
+    assert "1 bài viết trích dẫn văn bản này" in page.inner_text(".summary")

@@ -26,12 +26,14 @@ from whoosh.system import pack_uint
 
 from ..article import VIETNAM_TZ, Article
 from ..text import analyze, bigrams
+from ..text.citations import find_citations
 from ..text.analysis import (bigram_analyzer, exact_analyzer, folded_analyzer,
                              folded_bigram_analyzer)
 
 # Bump whenever the terms produced for a text change (normalization, tone
 # rules, fields): an index of another version must be rebuilt.
-SCHEMA_VERSION = 2
+# 3: the legal documents each article cites (cites, cites_type, cites_issuer).
+SCHEMA_VERSION = 3
 
 # Which text a field holds and how it is analyzed.
 TEXT_FIELDS = {
@@ -104,6 +106,12 @@ def make_schema() -> fields.Schema:
         author=fields.TEXT(stored=True, analyzer=exact_analyzer()),
         # the document's name in the pair sidecar (pairs.py)
         seq=fields.COLUMN(columns.NumericColumn("Q", default=0)),
+        # The legal documents the article cites (govsearch.text.citations): their
+        # keys ("100/2019/NĐ-CP", "NĐ 100": a key may hold a space, never a comma),
+        # stored for the hits; and their types and issuers, for the facets.
+        cites=fields.KEYWORD(stored=True, commas=True, scorable=False),
+        cites_type=fields.KEYWORD(commas=True, scorable=False),
+        cites_issuer=fields.KEYWORD(commas=True, scorable=False),
     )
     for name, (source, kind) in TEXT_FIELDS.items():
         # Positions only where phrases are checked: the folded fields, and the
@@ -160,6 +168,13 @@ def analyzed_doc(article: Article, seq: int = 0) -> Analyzed:
         doc["_stored_category"] = article.category
     if article.author:
         doc["author"] = article.author
+    cited = find_citations(article.title + "\n" + article.text)
+    if cited:
+        doc["cites"] = ",".join(c.key for c in cited)
+        doc["cites_type"] = ",".join(dict.fromkeys(c.doc_type for c in cited))
+        issuers = dict.fromkeys(c.issuer for c in cited if c.issuer)
+        if issuers:
+            doc["cites_issuer"] = ",".join(issuers)
     if article.published is not None:
         doc["published"] = local_naive(article.published)
         doc["published_at"] = article.published.isoformat()
@@ -170,6 +185,12 @@ def analyzed_doc(article: Article, seq: int = 0) -> Analyzed:
 def doc_fields(article: Article, seq: int = 0) -> dict[str, object]:
     """The keyword arguments of `writer.add_document` for one article."""
     return analyzed_doc(article, seq).fields
+
+
+def cites_from_stored(stored: dict) -> list[str]:
+    """The keys of the documents a stored article cites, in order of first mention."""
+    value = stored.get("cites") or ""
+    return value.split(",") if value else []
 
 
 def article_from_stored(stored: dict) -> Article:
@@ -188,4 +209,4 @@ def article_from_stored(stored: dict) -> Article:
 
 
 __all__ = ["SCHEMA_VERSION", "Analyzed", "Postings", "SyllableField", "TEXT_FIELDS", "make_schema",
-           "analyzed_doc", "doc_fields", "article_from_stored", "local_naive"]
+           "analyzed_doc", "doc_fields", "article_from_stored", "cites_from_stored", "local_naive"]

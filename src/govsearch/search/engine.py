@@ -16,8 +16,9 @@ from whoosh.util.times import datetime_to_long, long_to_datetime
 from ..article import VIETNAM_TZ, Article, to_datetime
 from ..errors import InputError
 from ..index import IndexStats, IndexStore
-from ..index.schema import article_from_stored, local_naive
+from ..index.schema import article_from_stored, cites_from_stored, local_naive
 from .build import TITLE_RUN, Plan, build_plan, exclusion_phrases
+from .cited import cited_facets, cited_key, cites_mask
 from .parse import ParsedQuery, Unit, parse_query, to_syllables
 from .phrases import phrase_mask
 from .rank import SNIPPET_CHARS, QueryTerms, adjacency_bonus, highlight, query_terms
@@ -132,11 +133,18 @@ class SearchEngine:
     def search(self, query: str, *, limit: int = 10, page: int = 1,
                source: str | list[str] | None = None, since: datetime | None = None,
                until: datetime | None = None, sort: str = "relevance",
-               facets: bool = True, indexed_after: int | None = None) -> SearchResult:
+               facets: bool = True, indexed_after: int | None = None,
+               cites: str | list[str] | None = None,
+               cites_type: str | list[str] | None = None) -> SearchResult:
         """Search the index. The query text never raises; bad parameters raise QueryError.
 
         `indexed_after`: only articles indexed after the one whose indexing number this is
         (`SearchResult.indexed_through` of an earlier search: what `--new-since-last` remembers).
+        `cites`: only articles that cite this document (a key such as
+        "100/2019/NĐ-CP", as typed: "100/2019/nd-cp" is the same), or all of
+        these; `cites_type`: only articles citing a document of this type
+        ("Nghị định"). With either, the query may be empty: every article
+        that cites it, newest first.
         """
         t0 = time.perf_counter()
         # date, datetime or ISO 8601 string; anything else is a QueryError
@@ -151,6 +159,7 @@ class SearchEngine:
         if since and until and local_naive(since) > local_naive(until):
             raise QueryError("since is after until")
         sources = [source] if isinstance(source, str) else list(source or [])
+        cited = _cited_filter(cites, cites_type)
         try:
             pq = parse_query(query)
         except Exception:  # the parser is meant never to fail; if it does, degrade
@@ -160,7 +169,7 @@ class SearchEngine:
                               sort=sort, notices=list(pq.notices))
         searcher = self.searcher()
         try:
-            return self._search(searcher, pq, result, sources, since, until, facets, t0, indexed_after)
+            return self._search(searcher, pq, result, sources, since, until, facets, t0, indexed_after, cited)
         except Exception:
             # A commit that merged segments can delete files an older
             # searcher had not opened yet; asked again on the new generation
@@ -169,13 +178,14 @@ class SearchEngine:
             if fresh is searcher:
                 raise
             result.hits.clear()
-            return self._search(fresh, pq, result, sources, since, until, facets, t0, indexed_after)
+            return self._search(fresh, pq, result, sources, since, until, facets, t0, indexed_after, cited)
 
     def _search(self, searcher, pq: ParsedQuery, result: SearchResult, sources: list[str],
                 since: datetime | None, until: datetime | None, facets: bool,
-                t0: float, indexed_after: int | None = None) -> SearchResult:
+                t0: float, indexed_after: int | None = None,
+                cited: tuple[list[str], list[str]] = ([], [])) -> SearchResult:
         page, limit, sort = result.page, result.limit, result.sort
-        if pq.empty:
+        if pq.empty and not any(cited):
             if result.query.strip():
                 result.notices.append("nothing to search for in the query")
             result.took_ms = (time.perf_counter() - t0) * 1000
@@ -184,21 +194,28 @@ class SearchEngine:
         snap = self._snapshot(searcher)
         result.indexed_through = indexed_through(snap)
         restored, result.suggestion = self._readings(reader, snap, pq)
-        plan = build_plan(pq, restored)
-        matched = self._match(snap, searcher, plan)
+        plan: Plan | None = None
+        if pq.empty:  # a filter alone (cites=): every article it keeps, newest first
+            matched = snap.live.copy()
+            sort = result.sort = "date"
+        else:
+            plan = build_plan(pq, restored)
+            matched = self._match(snap, searcher, plan)
         matched &= self._filter(snap, pq, sources, since, until)
+        if any(cited):
+            matched &= cites_mask(snap, *cited)
         matched &= ~self._excluded(snap, searcher, pq)
         if indexed_after is not None:
             matched &= snap.column("seq") > indexed_after
         result.total = int(matched.sum())
         wanted = page * limit
-        scores = snap.score(plan.scoring)
-        if plan.title_run:
+        scores = snap.score(plan.scoring) if plan else np.zeros(snap.size, dtype=np.float32)
+        if plan and plan.title_run:
             holds = np.ones(snap.size, dtype=bool)
             for pair in plan.title_run:
                 holds &= snap.mask_of(snap.docs("title_bif", pair))
             scores[holds] *= TITLE_RUN
-        if plan.pairs and result.total:
+        if plan and plan.pairs and result.total:
             scores += adjacency_bonus(snap, plan, scores, matched, searcher)
         candidates = np.flatnonzero(matched)
         if sort == "date":
@@ -211,7 +228,9 @@ class SearchEngine:
         if facets:
             result.facets = {name: _facet_counts(snap, name, matched) for name in FACETS}
             result.facets["month"] = month_counts(snap.published(), matched)
-        terms = query_terms(pq)
+            result.facets.update(cited_facets(snap, matched))
+        # a filter alone: the snippet shows where the article cites the document
+        terms = query_terms(pq if not pq.empty else parse_query(" ".join(cited[0])))
         for docnum, score in ranked[(page - 1) * limit: wanted]:
             result.hits.append(_hit(searcher.stored_fields(docnum), score, terms))
         if result.total == 0:
@@ -363,6 +382,21 @@ def _facet_counts(snap: Snapshot, name: str, matched: np.ndarray) -> dict[str, i
     return dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
 
 
+def _cited_filter(cites: str | list[str] | None,
+                  cites_type: str | list[str] | None) -> tuple[list[str], list[str]]:
+    """The canonical keys and the types of the cites filters; a value that is neither is a QueryError."""
+    keys = []
+    for value in [cites] if isinstance(cites, str) else list(cites or []):
+        key = cited_key(value) if value and value.strip() else None
+        if key is None:
+            raise QueryError(f"cites: {value!r} is not a document number (e.g. 100/2019/NĐ-CP, "
+                             f"11-QĐi/TW, 89/QĐ-UBND, or a type and number: NĐ 100)")
+        keys.append(key)
+    types = [t.strip() for t in ([cites_type] if isinstance(cites_type, str) else list(cites_type or []))
+             if t and t.strip()]
+    return keys, types
+
+
 def _plain_query(text: str) -> ParsedQuery:
     pq = ParsedQuery(text=text)
     pq.units = [Unit([[s]]) for s in to_syllables(text)]
@@ -382,6 +416,7 @@ def _hit(stored: dict, score: float, terms: QueryTerms) -> Hit:
         summary=article.summary,
         author=article.author,
         category=article.category,
+        cites=cites_from_stored(stored),
     )
 
 

@@ -23,6 +23,8 @@ class Hit:
     summary: str = ""
     author: str = ""
     category: str = ""
+    # keys of the legal documents the article cites ("100/2019/NĐ-CP"), in order of first mention
+    cites: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -35,6 +37,7 @@ class Hit:
             "category": self.category,
             "score": round(self.score, 4),
             "snippet": self.snippet,
+            "cites": self.cites,
         }
 
 

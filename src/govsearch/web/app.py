@@ -20,19 +20,20 @@ from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from govsearch import MAX_LIMIT, SearchEngine, __version__
+from govsearch import MAX_LIMIT, SearchEngine, __version__, cited_document
 
+from .documents import document_json, document_view
 from .holder import EngineHolder, IndexUnavailable
 from .params import DATE_FORMATS, DEFAULT_LIMIT, MAX_PAGE, ParamError, SearchParams, parse_params, run_search
 from .security import FIXED_HEADERS, PAGE_CSP, SecurityHeaders
 from .feed import FEED_LIMIT, MEDIA_TYPE, atom_feed
-from .view import SearchView, field_date, href, number, search_view, stats_view
+from .view import SearchView, document_path, field_date, href, number, search_view, stats_view
 
 HERE = Path(__file__).parent
 API_PREFIX = "/api"
@@ -74,12 +75,43 @@ def create_app(index: str | os.PathLike | None = None, *, engine: SearchEngine |
         qp = request.query_params
         p = parse_params(qp.get("q"), page=qp.get("page"), limit=qp.get("limit"),
                          sources=qp.getlist("source"), since=qp.get("since"),
-                         until=qp.get("until"), sort=qp.get("sort"))
-        if not p.q.strip():
+                         until=qp.get("until"), sort=qp.get("sort"),
+                         cites=qp.getlist("cites"), cites_type=qp.get("cites_type"))
+        if not p.q.strip() and not p.cites and not p.cites_type:
             # The engine's cached searcher: len(engine) opens a new reader (a second on 58k docs).
             documents = holder.read(lambda e: e.searcher().doc_count())
             return _page(templates, request, p, documents=documents)
         return _page(templates, request, p, view=search_view(p, holder.read(lambda e: run_search(e, p))))
+
+    @app.get("/van-ban/{key:path}", response_class=HTMLResponse, include_in_schema=False)
+    def document_page(request: Request, key: str) -> Response:
+        """The articles citing one legal document, newest first."""
+        doc, p = _document(request, key)
+        if doc.key != key:
+            # one address per document: /van-ban/100/2019/nd-cp is /van-ban/100/2019/NĐ-CP
+            target = _base_context(request)["home"] + document_path(doc.key)
+            query = request.url.query
+            return RedirectResponse(target + (f"?{query}" if query else ""), status_code=301)
+        result = holder.read(lambda e: run_search(e, p.with_(cites=(doc.key,))))
+        v = document_view(doc, p, result)
+        return templates.TemplateResponse(request, "van_ban.html", _base_context(request) | {"d": v})
+
+    @app.get(f"{API_PREFIX}/van-ban/{{key:path}}", summary="The articles citing one legal document",
+             responses={404: {"description": "Not a document number: `{\"error\": message}`"}})
+    def api_document(
+        key: str,
+        page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    ) -> JSONResponse:
+        """The document (`key`, `doc_type`, `issuer`, ...) and, newest first, the articles citing it:
+        the same result as `/api/search?cites=KEY` with no query. `key` is a document number as
+        printed (100/2019/NĐ-CP, 11-QĐi/TW, 89/QĐ-UBND, in any case, with D for Đ) or a
+        type and number without a year (NĐ 100)."""
+        doc = cited_document(key)
+        if doc is None:
+            return _error(404, f"{key!r} is not a document number (e.g. 100/2019/NĐ-CP)")
+        p = parse_params("", page=page, limit=limit, cites=[doc.key])
+        return JSONResponse(document_json(doc, holder.read(lambda e: run_search(e, p))))
 
     @app.get("/stats", response_class=HTMLResponse, include_in_schema=False)
     def stats_page(request: Request) -> Response:
@@ -90,17 +122,27 @@ def create_app(index: str | os.PathLike | None = None, *, engine: SearchEngine |
              responses={400: {"description": "Bad parameters: `{\"error\": message}`"},
                         503: {"description": "No index yet, or a damaged one: `{\"error\": message}`"}})
     def api_search(
-        q: Annotated[str, Query(description='Query, e.g. "dân vận", "dan van", "UBND tỉnh", "11-QĐi/TW"')],
+        q: Annotated[str | None, Query(description='Query, e.g. "dân vận", "dan van", "UBND tỉnh", "11-QĐi/TW"; '
+                                                   'may be left out with `cites` or `cites_type`')] = None,
         page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
         source: Annotated[list[str] | None, Query(description="Only this host (repeatable)")] = None,
         since: Annotated[str | None, Query(description=f"Published on or after ({DATE_FORMATS})")] = None,
         until: Annotated[str | None, Query(description=f"Published on or before ({DATE_FORMATS})")] = None,
         sort: Literal["relevance", "date"] = "relevance",
+        cites: Annotated[list[str] | None, Query(
+            description="Only articles citing this legal document, e.g. 100/2019/NĐ-CP (repeatable: all of them)")] = None,
+        cites_type: Annotated[str | None, Query(description='Only articles citing a document of this type, '
+                                                            'e.g. "Nghị định"')] = None,
     ) -> JSONResponse:
         """The same JSON as `govsearch query --json`: hits with HTML-escaped `snippet` and
-        `title_highlighted` (`<mark>` around matched syllables), `facets`, `suggestion`, `notices`."""
-        p = parse_params(q, page=page, limit=limit, sources=source, since=since, until=until, sort=sort)
+        `title_highlighted` (`<mark>` around matched syllables) and the documents each cites
+        (`cites`), `facets` (also over the cited documents: `cites_type`, `cites_issuer`, and the
+        20 most cited, `cites`), `suggestion`, `notices`."""
+        if q is None and not cites and not cites_type:
+            return _error(422, "q: Field required (or give cites or cites_type)")
+        p = parse_params(q, page=page, limit=limit, sources=source, since=since, until=until, sort=sort,
+                         cites=cites, cites_type=cites_type)
         return JSONResponse(holder.read(lambda e: run_search(e, p)).to_dict())
 
     @app.get("/feed.atom", summary="Atom feed of the newest matching articles", response_class=Response,
@@ -139,6 +181,15 @@ def create_app(index: str | os.PathLike | None = None, *, engine: SearchEngine |
         return JSONResponse({k: v for k, v in data.items() if k not in PRIVATE_STATS})
 
     return app
+
+
+def _document(request: Request, key: str):
+    """The document a /van-ban path names and the page's parameters; a path that names none is a 404."""
+    doc = cited_document(key)
+    if doc is None:
+        raise StarletteHTTPException(404, f"{key!r} is not a document number")
+    qp = request.query_params
+    return doc, parse_params("", page=qp.get("page"), limit=qp.get("limit"))
 
 
 def _base_context(request: Request, p: SearchParams | None = None) -> dict[str, Any]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from govsearch import MAX_LIMIT, MAX_PAGE, SORTS, InputError, QueryError, SearchEngine, SearchResult, parse_date
+from govsearch import (MAX_LIMIT, MAX_PAGE, SORTS, InputError, QueryError, SearchEngine, SearchResult, cited_key,
+                       parse_date)
 
 DEFAULT_LIMIT = 10
 DATE_FORMATS = "YYYY-MM-DD, YYYY-MM, YYYY or DD/MM/YYYY"
@@ -35,6 +36,8 @@ class SearchParams:
     since: str = ""
     until: str = ""
     sort: str = "relevance"
+    cites: tuple[str, ...] = ()  # canonical document keys
+    cites_type: str = ""
     since_dt: datetime | None = field(default=None, compare=False)
     until_dt: datetime | None = field(default=None, compare=False)
 
@@ -44,7 +47,8 @@ class SearchParams:
 
 def parse_params(q: str | None, *, page: str | int | None = None, limit: str | int | None = None,
                  sources: list[str] | tuple[str, ...] | None = None, since: str | None = None,
-                 until: str | None = None, sort: str | None = None) -> SearchParams:
+                 until: str | None = None, sort: str | None = None,
+                 cites: list[str] | tuple[str, ...] | None = None, cites_type: str | None = None) -> SearchParams:
     """Check every parameter; the first bad one raises ParamError with a message for people."""
     page_n = _int(page, "page", 1, 1, MAX_PAGE)
     limit_n = _int(limit, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
@@ -59,14 +63,25 @@ def parse_params(q: str | None, *, page: str | int | None = None, limit: str | i
         raise ParamError(f"since ({since}) is after until ({until})",
                          f"Ngày bắt đầu ({since}) ở sau ngày kết thúc ({until}).")
     clean = tuple(dict.fromkeys(s.strip() for s in sources or () if s and s.strip()))
+    keys = []
+    for value in cites or ():
+        if not value or not value.strip():
+            continue
+        key = cited_key(value)
+        if key is None:
+            raise ParamError(f"cites: {value!r} is not a document number (e.g. 100/2019/NĐ-CP)",
+                             f"«{value}» không phải là số hiệu văn bản (ví dụ: 100/2019/NĐ-CP, 11-QĐi/TW).")
+        keys.append(key)
     return SearchParams(q=q or "", page=page_n, limit=limit_n, sources=clean, since=since,
-                        until=until, sort=sort, since_dt=since_dt, until_dt=until_dt)
+                        until=until, sort=sort, since_dt=since_dt, until_dt=until_dt,
+                        cites=tuple(dict.fromkeys(keys)), cites_type=(cites_type or "").strip())
 
 
 def run_search(engine: SearchEngine, p: SearchParams) -> SearchResult:
     try:
         return engine.search(p.q, limit=p.limit, page=p.page, source=list(p.sources) or None,
-                             since=p.since_dt, until=p.until_dt, sort=p.sort)
+                             since=p.since_dt, until=p.until_dt, sort=p.sort,
+                             cites=list(p.cites) or None, cites_type=p.cites_type or None)
     except QueryError as e:
         raise ParamError(str(e), "Không thực hiện được truy vấn này; hãy thử từ khóa khác.") from None
 

@@ -7,10 +7,12 @@ parameters it does not change, so any page can be bookmarked or shared.
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from govsearch import IndexStats, SearchResult
 
@@ -48,6 +50,8 @@ class SearchView:
     notices: list[str] = field(default_factory=list)
     sources: list[Link] = field(default_factory=list)
     years: list[Link] = field(default_factory=list)
+    doc_types: list[Link] = field(default_factory=list)  # types of the documents the hits cite
+    cited: list[Link] = field(default_factory=list)  # the most cited documents; href relative to home
     sorts: list[Link] = field(default_factory=list)
     pages: list[Link] = field(default_factory=list)
     prev: Link | None = None
@@ -63,6 +67,9 @@ def href(p: SearchParams, **changes) -> str:
     p = p.with_(**changes)
     pairs: list[tuple[str, str | int]] = [("q", p.q)]
     pairs += [("source", s) for s in p.sources]
+    pairs += [("cites", k) for k in p.cites]
+    if p.cites_type:
+        pairs.append(("cites_type", p.cites_type))
     if p.since:
         pairs.append(("since", p.since))
     if p.until:
@@ -155,6 +162,9 @@ def search_view(p: SearchParams, result: SearchResult) -> SearchView:
         v.suggestion = Link(result.suggestion, href(p, q=result.suggestion, page=1))
     v.sources = _source_links(p, result.facets.get("source", {}))
     v.years = _year_links(p, result.facets.get("year", {}))
+    v.doc_types = [Link(t, href(p, cites_type="" if t == p.cites_type else t, page=1), number(n), t == p.cites_type)
+                   for t, n in result.facets.get("cites_type", {}).items()]
+    v.cited = [Link(k, document_path(k), number(n)) for k, n in list(result.facets.get("cites", {}).items())[:CITED_SHOWN]]
     v.sorts = [Link(label, href(p, sort=key, page=1), active=p.sort == key)
                for key, label in (("relevance", "Liên quan nhất"), ("date", "Mới nhất"))]
     _paginate(v, p, min(result.pages, MAX_PAGE))
@@ -164,6 +174,14 @@ def search_view(p: SearchParams, result: SearchResult) -> SearchView:
     v.feed = href(p, page=1, sort="relevance", limit=DEFAULT_LIMIT)
     v.timeline = timeline(p, result.facets.get("month", {}))
     return v
+
+
+CITED_SHOWN = 8  # most cited documents listed beside the results
+
+
+def document_path(key: str) -> str:
+    """The path of a document's page below the app's root: van-ban/100/2019/NĐ-CP (its slashes kept)."""
+    return "van-ban/" + quote(key, safe="/")
 
 
 def _hit(number_: int, h) -> HitView:
@@ -198,7 +216,8 @@ def _is_year(p: SearchParams, year: int) -> bool:
             and p.since_dt.date() == date(year, 1, 1) and p.until_dt.date() == date(year, 12, 31))
 
 
-def _paginate(v: SearchView, p: SearchParams, pages: int) -> None:
+def _paginate(v: Any, p: SearchParams, pages: int) -> None:
+    # v: a SearchView or a documents.DocumentView (both have pager fields)
     if pages <= 1 and p.page <= 1:
         return
     # Past the last page (an old bookmark, a hand-edited URL): lead back to the last one.
