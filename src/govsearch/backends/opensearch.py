@@ -259,9 +259,15 @@ class ClusterEngine:
     def search(self, query: str, *, limit: int = 10, page: int = 1,
                source: str | list[str] | None = None, since: datetime | None = None,
                until: datetime | None = None, sort: str = "relevance",
-               facets: bool = True) -> SearchResult:
+               facets: bool = True, indexed_after: int | None = None,
+               cites: str | list[str] | None = None,
+               cites_type: str | list[str] | None = None) -> SearchResult:
         """As SearchEngine.search: the query text never raises; bad parameters raise QueryError."""
         from ..search.engine import QueryError
+        # Not in the cluster's index template yet: say so rather than ignore the filter.
+        for name, value in (("cites", cites), ("cites_type", cites_type), ("indexed_after", indexed_after)):
+            if value:
+                raise QueryError(f"{name} is not supported on a cluster index yet (embedded index only)")
         t0 = time.perf_counter()
         since = to_datetime(since, "since", error=QueryError)
         until = to_datetime(until, "until", end=True, error=QueryError)
