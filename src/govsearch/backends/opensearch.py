@@ -142,8 +142,11 @@ class ClusterEngine:
         self.add_many([article])
 
     def add_many(self, articles: Iterable[Article], *, commit_every: int = 5_000,
-                 progress: Callable[[int], None] | None = None) -> int:
-        """Bulk-index articles (replacing by URL); visible to searches when this returns."""
+                 progress: Callable[[int], None] | None = None, workers: int | None = 0) -> int:
+        """Bulk-index articles (replacing by URL); visible to searches when this returns.
+
+        `workers` is accepted for SearchEngine's signature; analysis here runs in this process.
+        """
         count = 0
         batch: list[dict] = []
         size = 0
@@ -313,6 +316,9 @@ class ClusterEngine:
         if facets:
             aggs = stats.get("aggregations") or {}
             result.facets = {name: _buckets(aggs.get(name)) for name in ("source", "year")}
+            # oldest month first, as the embedded engine's timeline (search/timeline.py)
+            result.facets["month"] = {b["key_as_string"]: int(b["doc_count"])
+                                      for b in (aggs.get("month") or {}).get("buckets", []) if b["doc_count"]}
         terms = query_terms(pq)
         for h in answer["hits"]["hits"]:
             article = from_source(h["_source"])
@@ -411,7 +417,10 @@ class ClusterEngine:
         if not facets:
             return {}
         return {"aggs": {"source": {"terms": {"field": "source", "size": 10_000}},
-                         "year": {"terms": {"field": "year", "size": 1_000}}}}
+                         "year": {"terms": {"field": "year", "size": 1_000}},
+                         "month": {"date_histogram": {"field": "published", "calendar_interval": "month",
+                                                      "format": "yyyy-MM", "time_zone": "+07:00",
+                                                      "min_doc_count": 1}}}}
 
     def close(self) -> None:
         self.client.close()

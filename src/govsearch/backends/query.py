@@ -18,6 +18,8 @@ The same plan the embedded engine ranks by, clause for clause:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from datetime import datetime
 from typing import Any
 
@@ -121,8 +123,10 @@ def scoring_query(plan: Plan) -> Query:
                        for syllable in group.alternatives[0] for st in syllable]
             continue
         alts = []
-        for alt in group.alternatives:
-            share = 1.0 / len(alt) if len(alt) > 1 else 1.0
+        factors = group.factors or [1.0] * len(group.alternatives)
+        for alt, factor in zip(group.alternatives, factors):
+            # a long form by the mean of its syllables; a form not typed at OTHER_FORM (build.py)
+            share = factor / len(alt)
             terms = [_term(st.field, st.term, st.weight * share) for syllable in alt for st in syllable]
             alts.append({"bool": {"should": terms}})
         groups.append({"dis_max": {"queries": alts, "tie_breaker": 0.0}})
@@ -150,13 +154,18 @@ def adjacency_clauses(plan: Plan, top: float) -> list[Query]:
         return []
     per_pair = top * ADJACENT / n_pairs
     out: list[Query] = []
-    for run in runs:
+    for run, phrase in zip(plan.pairs, plan.runs):
+        if not run:
+            continue
         for p in run:
             out.append({"constant_score": {"filter": _term(PAIRS, p.typed), "boost": per_pair}})
             if p.accented:
                 folded_only = {"bool": {"filter": [_term(PAIRS, p.folded)], "must_not": [_term(PAIRS, p.typed)]}}
                 out.append({"constant_score": {"filter": folded_only, "boost": per_pair * FOLDED_PAIR_CREDIT}})
         held = _all([_term(PAIRS, p.typed) for p in run])
+        if len(run) > 1:
+            # the run standing whole, folded (the embedded engine reads it from the stored text)
+            held = _all([held, phrase_query(replace(phrase, exact=False, title_only=False))])
         out.append({"constant_score": {"filter": held, "boost": top * WHOLE_RUN / len(runs)}})
     return out
 
