@@ -67,6 +67,8 @@ def open_engine(index: Path | None, *, create: bool = False) -> SearchEngine:
         return SearchEngine(index, create=create)
     except IndexStoreError as e:
         raise fail(str(e), EXIT_INDEX) from None
+    except InputError as e:  # a malformed cluster URL
+        raise fail(str(e), EXIT_USAGE) from None
     except OSError as e:
         raise fail(unreadable(index, e), EXIT_INDEX) from None
     except Exception as e:  # noqa: BLE001 - a damaged table of contents fails as whatever Whoosh tripped over
