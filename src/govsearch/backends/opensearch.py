@@ -23,13 +23,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..article import VIETNAM_TZ, Article, to_datetime
+from ..article import VIETNAM_TZ, Article
 from ..errors import IndexNotFoundError, SchemaVersionError
 from ..index import IndexStats
+from ..search.arguments import QueryError, checked_arguments, parse_or_degrade
 from ..search.build import build_plan
-from ..search.parse import ParsedQuery, Unit, parse_query, to_syllables
+from ..search.parse import ParsedQuery
 from ..search.rank import SNIPPET_CHARS, highlight, query_terms
-from ..search.results import MAX_PAGE, Hit, SearchResult
+from ..search.results import Hit, SearchResult
 from ..search.suggest import MIN_CORRECTION_DF, restore_accents
 from . import ClusterURL, parse_cluster_url
 from .client import Client, ClusterError
@@ -37,8 +38,6 @@ from .documents import doc_id, from_source, to_doc
 from .frequencies import ClusterFrequencies, shard_routings
 from .query import base_query, ranked_query
 
-SORTS = ("relevance", "date")
-MAX_LIMIT = 100
 # documents per bulk request, and at most this many bytes of them
 BULK_DOCS = 500
 BULK_BYTES = 8 << 20
@@ -266,28 +265,14 @@ class ClusterEngine:
                cites: str | list[str] | None = None,
                cites_type: str | list[str] | None = None) -> SearchResult:
         """As SearchEngine.search: the query text never raises; bad parameters raise QueryError."""
-        from ..search.engine import QueryError
         # Not in the cluster's index template yet: say so rather than ignore the filter.
         for name, value in (("cites", cites), ("cites_type", cites_type), ("indexed_after", indexed_after)):
             if value:
                 raise QueryError(f"{name} is not supported on a cluster index yet (embedded index only)")
         t0 = time.perf_counter()
-        since = to_datetime(since, "since", error=QueryError)
-        until = to_datetime(until, "until", end=True, error=QueryError)
-        if sort not in SORTS:
-            raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-        if not 1 <= limit <= MAX_LIMIT:
-            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
-        if not 1 <= page <= MAX_PAGE:
-            raise QueryError(f"page must be between 1 and {MAX_PAGE}")
-        if since and until and _naive(since) > _naive(until):
-            raise QueryError("since is after until")
-        sources = [source] if isinstance(source, str) else list(source or [])
-        try:
-            pq = parse_query(query)
-        except Exception:  # the parser is meant never to fail; if it does, degrade
-            pq = ParsedQuery(text=query, units=[Unit([[s]]) for s in to_syllables(query)])
-            pq.notices.append("query could not be parsed; searched its words instead")
+        since, until, sources = checked_arguments(limit=limit, page=page, sort=sort, source=source,
+                                                  since=since, until=until)
+        pq = parse_or_degrade(query)
         result = SearchResult(query=query, total=0, took_ms=0.0, page=page, limit=limit,
                               sort=sort, notices=list(pq.notices))
         if pq.empty:
@@ -438,10 +423,6 @@ class _Counts:
 
     def doc_count(self) -> int:
         return len(self.engine)
-
-
-def _naive(dt: datetime) -> datetime:
-    return dt if dt.tzinfo is None else dt.astimezone(VIETNAM_TZ).replace(tzinfo=None)
 
 
 def _sort(sort: str) -> list[Any]:

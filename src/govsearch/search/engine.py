@@ -13,13 +13,13 @@ from pathlib import Path
 import numpy as np
 from whoosh.util.times import datetime_to_long, long_to_datetime
 
-from ..article import VIETNAM_TZ, Article, to_datetime
-from ..errors import InputError
+from ..article import VIETNAM_TZ, Article
 from ..index import IndexStats, IndexStore
 from ..index.schema import article_from_stored, cites_from_stored, local_naive
+from .arguments import MAX_LIMIT, SORTS, QueryError, checked_arguments, parse_or_degrade
 from .build import TITLE_RUN, Plan, build_plan, exclusion_phrases
 from .cited import cited_facets, cited_key, cites_mask
-from .parse import ParsedQuery, Unit, parse_query, to_syllables
+from .parse import ParsedQuery, parse_query
 from .phrases import phrase_mask
 from .rank import SNIPPET_CHARS, QueryTerms, adjacency_bonus, highlight, query_terms
 from .results import MAX_PAGE, Hit, SearchResult
@@ -27,13 +27,7 @@ from .suggest import MIN_CORRECTION_DF, Frequencies, correct_syllable, restore_a
 from .timeline import indexed_through, month_counts
 from .vector import PAIRS, Snapshot
 
-SORTS = ("relevance", "date")
 FACETS = ("source", "year")
-MAX_LIMIT = 100
-
-
-class QueryError(InputError):
-    """Bad search parameters (not the query text, which never fails)."""
 
 
 class SearchEngine:
@@ -147,24 +141,10 @@ class SearchEngine:
         that cites it, newest first.
         """
         t0 = time.perf_counter()
-        # date, datetime or ISO 8601 string; anything else is a QueryError
-        since = to_datetime(since, "since", error=QueryError)
-        until = to_datetime(until, "until", end=True, error=QueryError)
-        if sort not in SORTS:
-            raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-        if not 1 <= limit <= MAX_LIMIT:
-            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
-        if not 1 <= page <= MAX_PAGE:
-            raise QueryError(f"page must be between 1 and {MAX_PAGE}")
-        if since and until and local_naive(since) > local_naive(until):
-            raise QueryError("since is after until")
-        sources = [source] if isinstance(source, str) else list(source or [])
+        since, until, sources = checked_arguments(limit=limit, page=page, sort=sort, source=source,
+                                                  since=since, until=until)
         cited = _cited_filter(cites, cites_type)
-        try:
-            pq = parse_query(query)
-        except Exception:  # the parser is meant never to fail; if it does, degrade
-            pq = _plain_query(query)
-            pq.notices.append("query could not be parsed; searched its words instead")
+        pq = parse_or_degrade(query)
         result = SearchResult(query=query, total=0, took_ms=0.0, page=page, limit=limit,
                               sort=sort, notices=list(pq.notices))
         searcher = self.searcher()
@@ -395,12 +375,6 @@ def _cited_filter(cites: str | list[str] | None,
     types = [t.strip() for t in ([cites_type] if isinstance(cites_type, str) else list(cites_type or []))
              if t and t.strip()]
     return keys, types
-
-
-def _plain_query(text: str) -> ParsedQuery:
-    pq = ParsedQuery(text=text)
-    pq.units = [Unit([[s]]) for s in to_syllables(text)]
-    return pq
 
 
 def _hit(stored: dict, score: float, terms: QueryTerms) -> Hit:
