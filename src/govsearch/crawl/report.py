@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import get_args
+
+from .vocab import PartialField
+
+_FIELD_ORDER = {f: i for i, f in enumerate(get_args(PartialField))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +123,10 @@ class CrawlSummary:
             for p in items:
                 for f in p.missing:
                     counts[f] = counts.get(f, 0) + 1
-            fields = ", ".join(f"no {f}: {n}" for f, n in counts.items())
+            # Most often missing first, ties in the order fields are checked, so the
+            # line does not depend on which page the crawl happened to fetch first.
+            order = sorted(counts, key=lambda f: (-counts[f], _FIELD_ORDER.get(f, len(_FIELD_ORDER))))
+            fields = ", ".join(f"no {f}: {counts[f]}" for f in order)
             shown = "; ".join(f"{p.url} (no {', no '.join(p.missing)})" for p in items[:examples])
             more = f" and {len(items) - examples} more" if len(items) > examples else ""
             noun = "article" if len(items) == 1 else "articles"
