@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,12 @@ CORPUS_SAMPLE = SHARED / "corpus" / "vnnews-sample-1k.jsonl"
 
 BENCH_DIR = Path(__file__).resolve().parent
 OUT_DIR = BENCH_DIR / "out"
+
+# A bench measures the code of its own checkout, not whatever copy of
+# govsearch is installed (a worktree's bench otherwise ran main's code).
+# PYTHONPATH still wins: the before/after benches point it at a snapshot.
+if not os.environ.get("PYTHONPATH"):
+    sys.path.insert(0, str(BENCH_DIR.parent / "src"))
 
 
 @dataclass(frozen=True, slots=True)
