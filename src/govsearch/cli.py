@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -192,28 +192,48 @@ class _ImportRun:
     def run(self, *, restart: bool) -> int:
         self.committed_line = self.resumed_from = self.resume_line(restart)
         reader = JsonlReader(self.file, start_line=self.committed_line + 1)
-        label = f"importing {self.file.name}"
-        if not err.is_terminal:
-            err.print(escape(f"{label} ({reader.total_bytes / 1e6:,.1f} MB) into {self.engine.path}"))
+        code = self.feed(reader.total_bytes, lambda progress: self.read_all(reader, progress))
+        if code is not None:
+            return code
+        err.print(escape(f"indexed {self.indexed} articles from {self.file} "
+                         f"({self.ident['size'] / 1e6:.1f} MB); {self.bad_count} bad lines skipped; "
+                         f"index now holds {len(self.engine)} articles"))
+        return EXIT_PARTIAL if self.bad_count else 0
+
+    def read_all(self, reader: JsonlReader, progress: FileProgress) -> ImportFileError | None:
+        """Index every line from the reader; a damaged file ends the reading, not the import."""
         file_error: ImportFileError | None = None
         try:
-            with FileProgress(err, label, reader.total_bytes) as self.progress:
-                try:
-                    for lineno, item in reader:
-                        if isinstance(item, ArticleError):
-                            self.bad_count += 1
-                            if len(self.bad) < SHOW_BAD:
-                                self.bad.append((lineno, str(item)))
-                            if not self.pending:
-                                self.progress.update(reader.bytes_read, self.indexed, self.bad_count)
-                            continue
-                        self.pending.append(item)
-                        self.offsets.append(reader.bytes_read)
-                        if len(self.pending) >= self.batch:
-                            self.commit(lineno)
-                except ImportFileError as e:
-                    file_error = e  # index what was read before the damage, then report
-                self.commit(reader.line)
+            for lineno, item in reader:
+                if isinstance(item, ArticleError):
+                    self.bad_count += 1
+                    if len(self.bad) < SHOW_BAD:
+                        self.bad.append((lineno, str(item)))
+                    if not self.pending:
+                        progress.update(reader.bytes_read, self.indexed, self.bad_count)
+                    continue
+                self.pending.append(item)
+                self.offsets.append(reader.bytes_read)
+                if len(self.pending) >= self.batch:
+                    self.commit(lineno)
+        except ImportFileError as e:
+            file_error = e  # index what was read before the damage, then report
+        self.commit(reader.line)
+        return file_error
+
+    def feed(self, total_bytes: int, read_all: Callable[[FileProgress], ImportFileError | None]) -> int | None:
+        """Run `read_all` with progress; the exit code if the import could not finish, else None.
+
+        Every way out says what was kept and how to resume: the shared ending
+        of a JSON-lines and a WARC import.
+        """
+        label = f"importing {self.file.name}"
+        if not err.is_terminal:
+            err.print(escape(f"{label} ({total_bytes / 1e6:,.1f} MB) into {self.engine.path}"))
+        try:
+            with FileProgress(err, label, total_bytes) as progress:
+                self.progress = progress
+                file_error = read_all(progress)
         except KeyboardInterrupt:
             self.report_bad()
             err.print(escape(f"interrupted: {self.kept()}; {self.resume()}"))
@@ -233,10 +253,7 @@ class _ImportRun:
             err.print(f"[red]error:[/red] {escape(f'{file_error}; {self.kept()}')}")
             return EXIT_FILE
         self.checkpoint.unlink(missing_ok=True)
-        err.print(escape(f"indexed {self.indexed} articles from {self.file} "
-                         f"({self.ident['size'] / 1e6:.1f} MB); {self.bad_count} bad lines skipped; "
-                         f"index now holds {len(self.engine)} articles"))
-        return EXIT_PARTIAL if self.bad_count else 0
+        return None
 
     def commit(self, line: int) -> None:
         """Index the pending articles in one commit, then record `line` as done."""
@@ -301,50 +318,9 @@ class _WarcImportRun(_ImportRun):
             except (OSError, ValueError, KeyError, TypeError):
                 self.committed_line = self.resumed_from = 0
         reader = WarcReader(self.file, start=start, first_number=self.committed_line + 1)
-        label = f"importing {self.file.name}"
-        if not err.is_terminal:
-            err.print(escape(f"{label} ({reader.total_bytes / 1e6:,.1f} MB) into {self.engine.path}"))
-        file_error: ImportFileError | None = None
-        try:
-            with FileProgress(err, label, reader.total_bytes) as self.progress:
-                try:
-                    for record in reader:
-                        if record.outcome == "bad":
-                            self.bad_count += 1
-                            if len(self.bad) < SHOW_BAD:
-                                self.bad.append((record.number, record.reason))
-                        if record.article is None:
-                            if not self.pending:
-                                self.progress.update(reader.bytes_read, self.indexed, self.bad_count)
-                            continue
-                        self.pending.append(record.article)
-                        self.offsets.append(reader.bytes_read)
-                        if len(self.pending) >= self.batch:
-                            self.resume_at = {"offset": record.end}
-                            self.commit(record.number)
-                except ImportFileError as e:
-                    file_error = e  # index the whole records before the damage, then report
-                self.resume_at = {"offset": reader.bytes_read}
-                self.commit(reader.number)
-        except KeyboardInterrupt:
-            self.report_bad()
-            err.print(escape(f"interrupted: {self.kept()}; {self.resume()}"))
-            return EXIT_INTERRUPTED
-        except IndexStoreError as e:
-            self.report_bad()
-            err.print(f"[red]error:[/red] {escape(f'{e}; {self.kept()}')}")
-            return EXIT_INDEX
-        except OSError as e:
-            self.report_bad()
-            err.print("[red]error:[/red] " + escape(
-                f"cannot write the index at {self.engine.path} ({e.strerror or e}); {self.kept()}; "
-                f"make room and {self.resume()}"))
-            return EXIT_INDEX
-        self.report_bad()
-        if file_error is not None:
-            err.print(f"[red]error:[/red] {escape(f'{file_error}; {self.kept()}')}")
-            return EXIT_FILE
-        self.checkpoint.unlink(missing_ok=True)
+        code = self.feed(reader.total_bytes, lambda progress: self.read_records(reader, progress))
+        if code is not None:
+            return code
         c = reader.counts.by_outcome
         err.print(escape(
             f"indexed {self.indexed} articles from {self.file} ({self.ident['size'] / 1e6:.1f} MB): "
@@ -353,6 +329,29 @@ class _WarcImportRun(_ImportRun):
             f"{c['not-html']} not HTML, {c['not-200']} not status 200; {self.bad_count} bad records; "
             f"index now holds {len(self.engine)} articles"))
         return EXIT_PARTIAL if self.bad_count else 0
+
+    def read_records(self, reader: WarcReader, progress: FileProgress) -> ImportFileError | None:
+        file_error: ImportFileError | None = None
+        try:
+            for record in reader:
+                if record.outcome == "bad":
+                    self.bad_count += 1
+                    if len(self.bad) < SHOW_BAD:
+                        self.bad.append((record.number, record.reason))
+                if record.article is None:
+                    if not self.pending:
+                        progress.update(reader.bytes_read, self.indexed, self.bad_count)
+                    continue
+                self.pending.append(record.article)
+                self.offsets.append(reader.bytes_read)
+                if len(self.pending) >= self.batch:
+                    self.resume_at = {"offset": record.end}
+                    self.commit(record.number)
+        except ImportFileError as e:
+            file_error = e  # index the whole records before the damage, then report
+        self.resume_at = {"offset": reader.bytes_read}
+        self.commit(reader.number)
+        return file_error
 
     def report_bad(self) -> None:
         for number, reason in self.bad:

@@ -41,6 +41,8 @@ class ClusterFrequencies(Frequencies):
         self._terms: dict[str, tuple[int, float]] = {}
         self._pairs: dict[tuple[str, str], float] = {}
         self._tokens: float | None = None
+        self._runs: dict[tuple[tuple[str, str], tuple[str, str]], tuple[int, int, int]] = {}
+        self._documents: int | None = None
 
     def _vectors(self, doc: dict[str, str]) -> list[dict]:
         """The term vectors of an artificial document, with each shard's statistics."""
@@ -102,7 +104,40 @@ class ClusterFrequencies(Frequencies):
         self.fetch_pairs([(a, b) for left, right in zip(tops, tops[1:]) for a in left for b in right
                           if not (a.isascii() and b.isascii())])
 
+    def prefetch_runs(self, runs: list[tuple[tuple[str, str], tuple[str, str]]]) -> None:
+        self.fetch_runs(runs)
+
+    def fetch_runs(self, runs: list[tuple[tuple[str, str], tuple[str, str]]]) -> None:
+        """Documents holding each pair of each run, and both: one search of named filters."""
+        todo = sorted({r for r in runs if r not in self._runs})
+        if not todo:
+            return
+        filters: dict[str, dict] = {}
+        for i, (first, second) in enumerate(todo):
+            a, b = (pair_term(pair_key(*p)) for p in (first, second))
+            filters[f"{i}a"] = {"term": {"pairs": a}}
+            filters[f"{i}b"] = {"term": {"pairs": b}}
+            filters[f"{i}ab"] = {"bool": {"filter": [{"term": {"pairs": a}}, {"term": {"pairs": b}}]}}
+        answer = self.client.request("POST", f"/{self.index}/_search", {
+            "size": 0, "track_total_hits": True,
+            "aggs": {"runs": {"filters": {"filters": filters}}}})
+        buckets = answer["aggregations"]["runs"]["buckets"]
+        if self._documents is None:
+            self._documents = int((answer.get("hits") or {}).get("total", {}).get("value") or 0)
+        for i, run in enumerate(todo):
+            self._runs[run] = tuple(int(buckets[f"{i}{k}"]["doc_count"]) for k in ("a", "b", "ab"))  # type: ignore[assignment]
+
     # --- what Frequencies reads ------------------------------------------
+
+    def documents(self) -> int:
+        if self._documents is None:
+            self._documents = int(self.client.request("GET", f"/{self.index}/_count")["count"])
+        return max(self._documents, 1)
+
+    def run_counts(self, first: tuple[str, str], second: tuple[str, str]) -> tuple[int, int, int]:
+        if (first, second) not in self._runs:
+            self.fetch_runs([(first, second)])
+        return self._runs[(first, second)]
 
     def _term(self, term: str) -> tuple[int, float]:
         if term not in self._terms:

@@ -52,6 +52,13 @@ FOLDED_PAIR_CREDIT = 0.25
 # 0.928, 0.921. Phrases not tuned on are reported apart (README).
 OTHER_FORM = 0.7
 
+# A multi-syllable form of a name also scores by its pairs' BM25 (their mean,
+# this weight): the specificity of the name as a whole, not of its common
+# syllables, so "hội đồng nhân dân" typed in full weighs like its rare
+# abbreviation "HĐND" and articles that spell it out are not outranked by
+# articles that only abbreviate it.
+W_FORM_PAIR = 0.0
+
 # Score factor for a title that holds every pair of consecutive typed syllables.
 TITLE_RUN = 1.25
 
@@ -110,6 +117,7 @@ class ScoreGroup:
 
     alternatives: list[list[list[ScoredTerm]]]  # alternative -> syllable -> terms
     factors: list[float] | None = None          # per alternative (None: all 1)
+    pairs: list[list[ScoredTerm]] | None = None  # per alternative: its pairs, scored by their mean
 
     @staticmethod
     def single(terms: list[ScoredTerm]) -> ScoreGroup:
@@ -192,7 +200,11 @@ def build_plan(pq: ParsedQuery, restored: list[str] | None = None) -> Plan:
         alts = [[syllable_terms(s, u.title_only) for s in alt] for alt in u.alternatives]
         as_typed = [s.folded for s in u.main]
         factors = [1.0 if [s.folded for s in alt] == as_typed else OTHER_FORM for alt in u.alternatives]
-        groups.append(ScoreGroup(alts, factors if len(alts) > 1 else None))
+        form_pairs = None
+        if len(alts) > 1 and W_FORM_PAIR and not u.title_only:
+            form_pairs = [[ScoredTerm(PAIRS, k, W_FORM_PAIR) for k in keys_of(alt, any(s.accented for s in alt))]
+                          for alt in u.alternatives]
+        groups.append(ScoreGroup(alts, factors if len(alts) > 1 else None, form_pairs))
     boosts: list[ScoredTerm] = []
     # title adjacency of consecutive typed syllables
     for ua, ub in zip(pq.units, pq.units[1:]):

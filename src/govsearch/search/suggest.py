@@ -10,6 +10,15 @@ sidecar). Association, not raw pair counts, is what tells a term from a
 word boundary: in the 58k corpus "dân vẫn" ("người dân | vẫn còn") stands
 together 282 times and "dân vận" only 143, but "vẫn" is so common that 282
 is close to chance (PMI 1.16) while "dân vận" is a term (PMI 1.44).
+
+A first-order path can still join two strong pairs that never meet: "thay
+đổi so với" makes "đổi so" a strong pair, so "chuyen doi so" read "chuyển
+đổi so". For three syllables or more the few best paths are re-scored by a
+second-order association: how much more often than chance the documents
+holding one pair of the path also hold the next (document-level PMI of
+consecutive pairs). Every document holding "đổi số" holds "chuyển đổi"; few
+holding "đổi so" do.
+
 Every lookup is a term-info read or one pair lookup: no lexicon scan at
 query time and nothing to build at index time.
 """
@@ -20,9 +29,11 @@ import math
 from functools import lru_cache
 from itertools import product
 
+import numpy as np
+
 from ..index.pairs import pair_key
 from ..text import fold, place_tone
-from .vector import Snapshot
+from .vector import PAIRS, Snapshot
 
 # Letters that a keyboard without Vietnamese input collapses.
 _HATS = {"a": "aăâ", "e": "eê", "o": "oôơ", "u": "uư", "d": "dđ"}
@@ -40,6 +51,11 @@ _PMI_SHRINK = 5.0
 _MIN_PAIR = 2
 _UNSEEN_PMI = -1.0
 _CANDIDATES_PER_SYLLABLE = 6
+# Second-order re-scoring: paths kept per candidate, complete paths re-scored,
+# and the weight of each consecutive pair-of-pairs' shrunk document PMI.
+_PATHS_PER_CANDIDATE = 3
+_RESCORED_PATHS = 6
+_RUN_WEIGHT = 3.0
 MIN_CORRECTION_DF = 3
 
 
@@ -95,6 +111,32 @@ class Frequencies:
                 self._pairs[(a, b)] = hit
         return hit
 
+    def documents(self) -> int:
+        return max(int(self.snap.size), 1)
+
+    def _pair_docs(self, a: str, b: str) -> np.ndarray:
+        return self.snap.postings(PAIRS, pair_key(a, b))[0]
+
+    def prefetch_runs(self, runs: list[tuple[tuple[str, str], tuple[str, str]]]) -> None:
+        """Hook for a backend that reads counts remotely: every run about to be asked for."""
+
+    def run_counts(self, first: tuple[str, str], second: tuple[str, str]) -> tuple[int, int, int]:
+        """Documents holding the pair `first`, the pair `second`, and both."""
+        da, db = self._pair_docs(*first), self._pair_docs(*second)
+        if da.size == 0 or db.size == 0:
+            return int(da.size), int(db.size), 0
+        return int(da.size), int(db.size), int(np.intersect1d(da, db, assume_unique=True).size)
+
+    def run_association(self, a: str, b: str, c: str) -> float:
+        """Shrunk document PMI of the pairs (a, b) and (b, c): do they meet in one run?"""
+        if _bare_run(a, b, c):
+            return 0.0
+        d1, d2, both = self.run_counts((a, b), (b, c))
+        if both < _MIN_PAIR:
+            return _UNSEEN_PMI
+        pmi = math.log(both * self.documents() / (d1 * d2))
+        return pmi * both / (both + _PMI_SHRINK)
+
     def association(self, a: str, b: str) -> float:
         """Shrunk PMI of b following a (token counts); 0 where it cannot be told.
 
@@ -112,6 +154,11 @@ class Frequencies:
             return _UNSEEN_PMI
         pmi = math.log(together * self.tokens() / (ca * cb))
         return pmi * together / (together + _PMI_SHRINK)
+
+
+def _bare_run(a: str, b: str, c: str) -> bool:
+    """A pair of the run without diacritics shares its key with every spelling's: no evidence."""
+    return (a.isascii() and b.isascii()) or (b.isascii() and c.isascii())
 
 
 @lru_cache(maxsize=4096)
@@ -156,20 +203,26 @@ def restore_accents(freq: Frequencies, folded_syllables: list[str]) -> list[str]
         cands.append([(w, _UNIGRAM_WEIGHT * math.log1p(df)) for w, df in scored[:_CANDIDATES_PER_SYLLABLE]])
     if not cands:
         return []
-    # best[j] = (score, path) of the best path ending in candidate j
-    best = [(s, [w]) for w, s in cands[0]]
+    # paths[j]: the best few (score, path) ending in candidate j of the layer
+    paths: list[list[tuple[float, list[str]]]] = [[(s, [w])] for w, s in cands[0]]
     for layer in cands[1:]:
         nxt = []
         for w, s in layer:
-            if len(best) == 1 and len(layer) == 1:
-                nxt.append((best[0][0] + s, best[0][1] + [w]))
-                continue
-            paths = [(prev_score + s + _PMI_WEIGHT * freq.association(path[-1], w), path)
-                     for prev_score, path in best]
-            score, path = max(paths, key=lambda x: x[0])
-            nxt.append((score, path + [w]))
-        best = nxt
-    return max(best, key=lambda x: x[0])[1]
+            extended = [(prev_score + s + _PMI_WEIGHT * freq.association(path[-1], w), path + [w])
+                        for ending in paths for prev_score, path in ending]
+            extended.sort(key=lambda x: -x[0])
+            nxt.append(extended[:_PATHS_PER_CANDIDATE])
+        paths = nxt
+    complete = sorted((x for ending in paths for x in ending), key=lambda x: -x[0])
+    if len(folded_syllables) < 3 or len(complete) == 1:
+        return complete[0][1]
+    top = complete[:_RESCORED_PATHS]
+    freq.prefetch_runs([((p[i], p[i + 1]), (p[i + 1], p[i + 2])) for _, p in top for i in range(len(p) - 2)
+                        if not _bare_run(*p[i:i + 3])])
+    rescored = [(score + _RUN_WEIGHT * sum(freq.run_association(*path[i:i + 3])
+                                           for i in range(len(path) - 2)), path)
+                for score, path in top]
+    return max(rescored, key=lambda x: x[0])[1]
 
 
 def correct_syllable(reader, folded: str) -> str | None:

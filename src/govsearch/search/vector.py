@@ -203,13 +203,21 @@ class Snapshot:
                 continue
             best = np.zeros(self.size, dtype=np.float32)
             factors = group.factors or [1.0] * len(group.alternatives)
-            for alt, factor in zip(group.alternatives, factors):
+            pairs = group.pairs or [[] for _ in group.alternatives]
+            for alt, factor, alt_pairs in zip(group.alternatives, factors, pairs):
                 alt_scores = np.zeros(self.size, dtype=np.float32)
                 for syllable in alt:
                     for st in syllable:
                         self.add_scores(alt_scores, st)
-                if len(alt) > 1 or factor != 1.0:
-                    alt_scores *= factor / len(alt)
+                if len(alt) > 1:
+                    alt_scores /= len(alt)
+                if alt_pairs:
+                    pair_scores = np.zeros(self.size, dtype=np.float32)
+                    for st in alt_pairs:
+                        self.add_scores(pair_scores, st)
+                    alt_scores += pair_scores / len(alt_pairs)
+                if factor != 1.0:
+                    alt_scores *= factor
                 np.maximum(best, alt_scores, out=best)
             total += best
         return total
