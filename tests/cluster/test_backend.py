@@ -23,7 +23,9 @@ QUERIES = ["dân vận", '"dân vận"', "UBND tỉnh", "ủy ban nhân dân", "
            # typed without diacritics: the reading restored from the cluster's counts
            "dan van", "dan van tinh", "hoa binh", "van hoa", "uy ban nhan dan", "thanh pho ho chi minh",
            # no results: "did you mean", from the cluster's title terms one edit away
-           "dan vam", "hoaa binh", "chuyen doi sox", "xyzzy"]
+           "dan vam", "hoaa binh", "chuyen doi sox", "xyzzy",
+           # a name typed in full or abbreviated; three syllables read together
+           "hội đồng nhân dân", "HĐND tỉnh", "chuyen doi so", "xay dung nong thon"]
 
 
 @pytest.fixture

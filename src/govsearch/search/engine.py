@@ -25,7 +25,7 @@ from .rank import SNIPPET_CHARS, QueryTerms, adjacency_bonus, highlight, query_t
 from .results import MAX_PAGE, Hit, SearchResult
 from .suggest import MIN_CORRECTION_DF, Frequencies, correct_syllable, restore_accents
 from .timeline import indexed_through, month_counts
-from .vector import PAIRS, Snapshot
+from .vector import Snapshot
 
 FACETS = ("source", "year")
 
@@ -235,15 +235,7 @@ class SearchEngine:
                 if alt.phrase is not None:
                     unit |= phrase_mask(snap, searcher, alt.phrase)
                     continue
-                both = np.ones(snap.size, dtype=bool)
-                for s in alt.syllables:
-                    one = np.zeros(snap.size, dtype=bool)
-                    for f in alt.fields:
-                        one[snap.docs(f, s.folded)] = True
-                    both &= one
-                for key in alt.together:
-                    both &= snap.mask_of(snap.docs(PAIRS, key))
-                unit |= both
+                unit |= snap.holding([s.folded for s in alt.syllables], alt.fields, alt.together)
             counts += unit
         return (counts >= plan.min_match) & snap.live
 

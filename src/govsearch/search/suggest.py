@@ -50,7 +50,10 @@ _PMI_WEIGHT = 3.0
 _PMI_SHRINK = 5.0
 _MIN_PAIR = 2
 _UNSEEN_PMI = -1.0
-_CANDIDATES_PER_SYLLABLE = 6
+# Spellings kept per syllable, the most common first. Six lost the right one
+# where the folded syllable has many common spellings: "sạt lở" (lở is 9th of
+# "lo"), "hạn hán", "xoá đói giảm nghèo" read "sát lo", "hắn hắn", "xoá đội".
+_CANDIDATES_PER_SYLLABLE = 12
 # Second-order re-scoring: paths kept per candidate, complete paths re-scored,
 # and the weight of each consecutive pair-of-pairs' shrunk document PMI.
 _PATHS_PER_CANDIDATE = 3

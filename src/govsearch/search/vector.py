@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -159,6 +160,18 @@ class Snapshot:
         m[ids] = True
         return m
 
+    def holding(self, folded: Sequence[str], fields: Sequence[str], together: Sequence[int]) -> np.ndarray:
+        """Documents holding every folded syllable in one of `fields`, and every pair in `together`."""
+        both = np.ones(self.size, dtype=bool)
+        for syllable in folded:
+            one = np.zeros(self.size, dtype=bool)
+            for f in fields:
+                one[self.docs(f, syllable)] = True
+            both &= one
+        for key in together:
+            both &= self.mask_of(self.docs(PAIRS, key))
+        return both
+
     # --- lengths and BM25 ---------------------------------------------------
 
     def lengths(self, field: str) -> np.ndarray:
@@ -202,6 +215,7 @@ class Snapshot:
                         self.add_scores(total, st)
                 continue
             best = np.zeros(self.size, dtype=np.float32)
+            full = np.zeros(self.size, dtype=np.float32) if group.typed is not None else None
             factors = group.factors or [1.0] * len(group.alternatives)
             pairs = group.pairs or [[] for _ in group.alternatives]
             for alt, factor, alt_pairs in zip(group.alternatives, factors, pairs):
@@ -216,9 +230,15 @@ class Snapshot:
                     for st in alt_pairs:
                         self.add_scores(pair_scores, st)
                     alt_scores += pair_scores / len(alt_pairs)
+                if full is not None:
+                    np.maximum(full, alt_scores, out=full)
                 if factor != 1.0:
                     alt_scores *= factor
                 np.maximum(best, alt_scores, out=best)
+            if full is not None and group.typed is not None:
+                # holding the name as typed earns its best form's whole score
+                holds = self.holding(*group.typed)
+                best[holds] = full[holds]
             total += best
         return total
 
