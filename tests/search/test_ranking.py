@@ -139,3 +139,17 @@ def test_the_form_typed_comes_first_and_every_form_still_counts(runs_engine):
     short = runs_engine.search("BHXH")
     assert long.total == short.total == 2
     assert long.hits[0].url.endswith("/4.html") and short.hits[0].url.endswith("/5.html")
+
+
+def test_holding_the_name_as_typed_earns_its_abbreviation_whole(tmp_path):
+    """Typed in full, the article that abbreviates the name in its title and spells
+    it out in its body comes before the one that only abbreviates it: holding
+    the form typed earns the abbreviation's whole score, not OTHER_FORM of it."""
+    with SearchEngine(tmp_path / "ix") as engine:
+        engine.add_many([
+            art(1, "HĐND tỉnh họp kỳ thứ năm", "Kỳ họp bàn ngân sách năm tới."),
+            art(2, "HĐND tỉnh họp kỳ thứ năm", "Kỳ họp của Hội đồng nhân dân bàn ngân sách."),
+            art(3, "Tin văn hóa", "Nhà văn hóa mới mở cửa."),
+        ])
+        assert [h.url[-6:] for h in engine.search("hội đồng nhân dân").hits] == ["2.html", "1.html"]
+        assert engine.search("HĐND").total == 2

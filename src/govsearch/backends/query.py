@@ -10,8 +10,8 @@ The same plan the embedded engine ranks by, clause for clause:
   `-"phrase"` as must_not;
 - scoring: each score group's terms as BM25 term queries weighted like the
   embedded engine's, the best alternative of a concept (dis_max), a long form
-  by the mean of its syllables and of its pairs; a title that holds every
-  typed pair times TITLE_RUN; then the adjacency bonus, which the embedded
+  by the mean of its syllables (at OTHER_FORM unless the document holds the
+  form typed); a title that holds every typed pair times TITLE_RUN; then the adjacency bonus, which the embedded
   engine sizes by the best base score among the matches: `base_query` first gives that score, and
   `ranked_query` adds the bonus as constant-score clauses.
 """
@@ -124,13 +124,9 @@ def scoring_query(plan: Plan) -> Query:
             continue
         alts = []
         factors = group.factors or [1.0] * len(group.alternatives)
-        pairs = group.pairs or [[] for _ in group.alternatives]
-        for alt, factor, alt_pairs in zip(group.alternatives, factors, pairs):
-            # a long form by the mean of its syllables plus the mean of its pairs;
-            # a form not typed at OTHER_FORM (build.py)
-            share = factor / len(alt)
-            terms = [_term(st.field, st.term, st.weight * share) for syllable in alt for st in syllable]
-            terms += [_term(st.field, st.term, st.weight * factor / len(alt_pairs)) for st in alt_pairs]
+        for alt, factor in zip(group.alternatives, factors):
+            # a long form by the mean of its syllables; a form not typed at OTHER_FORM (build.py)
+            terms = [_term(st.field, st.term, st.weight * factor / len(alt)) for syllable in alt for st in syllable]
             alts.append({"bool": {"should": terms}})
             if factor != 1.0 and group.typed is not None:
                 # a document holding the form typed scores this form at 1 too
@@ -138,7 +134,6 @@ def scoring_query(plan: Plan) -> Query:
                 holds = _all([_any([_term(f, syl) for f in fields]) for syl in folded]
                              + [_term(PAIRS, key) for key in together])
                 whole = [_term(st.field, st.term, st.weight / len(alt)) for syllable in alt for st in syllable]
-                whole += [_term(st.field, st.term, st.weight / len(alt_pairs)) for st in alt_pairs]
                 alts.append({"bool": {"filter": [holds], "should": whole}})
         groups.append({"dis_max": {"queries": alts, "tie_breaker": 0.0}})
     query: Query = {"bool": {"should": groups}}

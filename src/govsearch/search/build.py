@@ -52,17 +52,15 @@ FOLDED_PAIR_CREDIT = 0.25
 # 0.928, 0.921. Phrases not tuned on are reported apart (README).
 OTHER_FORM = 0.7
 
-# A multi-syllable form of a name also scores by its pairs' BM25 (their mean,
-# this weight): the specificity of the name as a whole, not of its common
-# syllables, so "hội đồng nhân dân" typed in full weighs more like its rare
-# abbreviation "HĐND", and articles that spell it out are not outranked by
-# articles that only abbreviate it. At 58k (phrase precision as typed: the 44
-# bench phrases / 40 held-out phrases / 22 name long forms; known-item MRR@10
-# of 40 abbreviation-swap queries): 0 gave 0.957 / 0.922 / 0.545, 0.930; 1:
-# 0.975 / 0.943 / 0.659, 0.930; 2: 0.991 / 0.965 / 0.768, 0.930; 3: 1.000 /
-# 0.972 / 0.850, 0.911; 5: 1.000 / 0.995 / 0.877, 0.871. 2 costs the articles
-# that abbreviate nothing when a user types the other form.
-W_FORM_PAIR = 0.0
+# An article that holds a name as typed scores the name by its best form at
+# 1 (HĐND in its title counts whole for "hội đồng nhân dân" spelled out in its
+# body); one that holds only other forms, at OTHER_FORM. At 58k, phrase
+# precision as typed (the 44 bench phrases / 40 held-out phrases / 22 name
+# long forms) went 0.957 / 0.922 / 0.545 -> 0.991 / 0.943 / 0.718, the
+# share of the top 10 holding an abbreviation typed stayed 1.000, known-item
+# MRR@10 of abbreviation-swap queries 0.930 both. Also scoring a long form by
+# its pairs' BM25 was measured (0.958 held out, but typing "BHXH" then ranked
+# "bảo hiểm xã hội" first) and not kept.
 
 # Score factor for a title that holds every pair of consecutive typed syllables.
 TITLE_RUN = 1.25
@@ -117,13 +115,11 @@ class ScoreGroup:
     A plain word has one alternative, scored as the sum of its terms. The
     forms of an abbreviation ("UBND" / "ủy ban nhân dân") are one concept:
     the document scores by its best form, a long form by the mean of its
-    syllables plus (W_FORM_PAIR) the mean of its pairs, so four common
-    syllables neither outweigh one rare abbreviation nor fall far below it.
+    syllables, so four common syllables do not outweigh one rare abbreviation.
     """
 
     alternatives: list[list[list[ScoredTerm]]]  # alternative -> syllable -> terms
     factors: list[float] | None = None          # per alternative (None: all 1)
-    pairs: list[list[ScoredTerm]] | None = None  # per alternative: its pairs, scored by their mean
     # the form as typed (folded syllables, fields, folded pairs): a document
     # holding it scores its best form at 1, not at OTHER_FORM
     typed: tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]] | None = None
@@ -209,16 +205,12 @@ def build_plan(pq: ParsedQuery, restored: list[str] | None = None) -> Plan:
         alts = [[syllable_terms(s, u.title_only) for s in alt] for alt in u.alternatives]
         as_typed = [s.folded for s in u.main]
         factors = [1.0 if [s.folded for s in alt] == as_typed else OTHER_FORM for alt in u.alternatives]
-        form_pairs = None
-        if len(alts) > 1 and W_FORM_PAIR and not u.title_only:
-            form_pairs = [[ScoredTerm(PAIRS, k, W_FORM_PAIR) for k in keys_of(alt, any(s.accented for s in alt))]
-                          for alt in u.alternatives]
         typed_form = None
         if len(alts) > 1 and 1.0 in factors:
             match = _alternative(u.alternatives[factors.index(1.0)], u)
             if match.phrase is None:
                 typed_form = (tuple(s.folded for s in match.syllables), match.fields, match.together)
-        groups.append(ScoreGroup(alts, factors if len(alts) > 1 else None, form_pairs, typed_form))
+        groups.append(ScoreGroup(alts, factors if len(alts) > 1 else None, typed_form))
     boosts: list[ScoredTerm] = []
     # title adjacency of consecutive typed syllables
     for ua, ub in zip(pq.units, pq.units[1:]):

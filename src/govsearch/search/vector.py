@@ -217,19 +217,13 @@ class Snapshot:
             best = np.zeros(self.size, dtype=np.float32)
             full = np.zeros(self.size, dtype=np.float32) if group.typed is not None else None
             factors = group.factors or [1.0] * len(group.alternatives)
-            pairs = group.pairs or [[] for _ in group.alternatives]
-            for alt, factor, alt_pairs in zip(group.alternatives, factors, pairs):
+            for alt, factor in zip(group.alternatives, factors):
                 alt_scores = np.zeros(self.size, dtype=np.float32)
                 for syllable in alt:
                     for st in syllable:
                         self.add_scores(alt_scores, st)
                 if len(alt) > 1:
                     alt_scores /= len(alt)
-                if alt_pairs:
-                    pair_scores = np.zeros(self.size, dtype=np.float32)
-                    for st in alt_pairs:
-                        self.add_scores(pair_scores, st)
-                    alt_scores += pair_scores / len(alt_pairs)
                 if full is not None:
                     np.maximum(full, alt_scores, out=full)
                 if factor != 1.0:
