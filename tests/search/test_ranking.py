@@ -61,7 +61,20 @@ def test_accentless_reading_chosen_by_association_not_raw_counts(tmp_path):
     engine.add_many(vẫn + vận + [art(300, "Vận tải", "Xe vận tải chở hàng.")])
     r = engine.search("dan van")
     assert r.suggestion == "dân vận"
+
     assert {int(h.url.rsplit("/", 1)[1].split(".")[0]) for h in r.hits[:3]} == {200, 201, 202}
+
+
+def test_a_three_syllable_reading_is_chosen_by_the_pairs_meeting(tmp_path):
+    """ "đổi so" is the stronger pair ("thay đổi so với"), but the articles holding
+    it do not hold "chuyển đổi": read as a whole, "chuyen doi so" is "chuyển đổi số"."""
+    arts = [art(i, f"Giá tháng {i}", "Giá điện thay đổi so với năm trước.") for i in range(1, 8)]
+    arts += [art(i, f"Tỉnh họp {i}", "Tỉnh đẩy mạnh chuyển đổi số.") for i in range(8, 11)]
+    arts += [art(i, f"Nhà máy {i}", "Nhà máy chuyển đổi công nghệ.") for i in range(11, 13)]
+    with SearchEngine(tmp_path / "ix") as engine:
+        engine.add_many(arts)
+        assert engine.search("doi so").suggestion == "đổi so"  # the pair alone
+        assert engine.search("chuyen doi so").suggestion == "chuyển đổi số"
 
 
 def test_every_spelling_of_a_name_finds_the_same_articles(body_engine):
