@@ -27,13 +27,16 @@ from whoosh.system import pack_uint
 from ..article import VIETNAM_TZ, Article
 from ..text import analyze, bigrams
 from ..text.citations import find_citations
+from ..text.shingles import copy_terms
+from .copies import BANDS_FIELD, GROUP_FIELD, SIGNATURE_FIELD, copy_fields
 from ..text.analysis import (bigram_analyzer, exact_analyzer, folded_analyzer,
                              folded_bigram_analyzer)
 
 # Bump whenever the terms produced for a text change (normalization, tone
 # rules, fields): an index of another version must be rebuilt.
 # 3: the legal documents each article cites (cites, cites_type, cites_issuer).
-SCHEMA_VERSION = 3
+# 4: copy groups (copy_bands, copy_sig, copy_group: govsearch.index.copies).
+SCHEMA_VERSION = 4
 
 # Which text a field holds and how it is analyzed.
 TEXT_FIELDS = {
@@ -57,6 +60,12 @@ class Postings(tuple):
     """A text field's postings computed ahead (`SyllableField.index` output), see prepare.py."""
 
     __slots__ = ()
+
+
+class StoredColumn(fields.COLUMN):
+    """A column whose value is also stored: read per document while indexing, as a column when searching."""
+
+    stored = True
 
 
 class SyllableField(fields.TEXT):
@@ -112,6 +121,12 @@ def make_schema() -> fields.Schema:
         cites=fields.KEYWORD(stored=True, commas=True, scorable=False),
         cites_type=fields.KEYWORD(commas=True, scorable=False),
         cites_issuer=fields.KEYWORD(commas=True, scorable=False),
+        # Copy groups (copies.py): the MinHash band keys, looked up when a later
+        # article arrives; the signature that verifies a candidate; the group,
+        # a column for the search's collapse, stored for the next article's lookup.
+        **{BANDS_FIELD: fields.KEYWORD(scorable=False),
+           SIGNATURE_FIELD: fields.STORED(),
+           GROUP_FIELD: StoredColumn(columns.NumericColumn("Q", default=0))},
     )
     for name, (source, kind) in TEXT_FIELDS.items():
         # Positions only where phrases are checked: the folded fields, and the
@@ -175,6 +190,7 @@ def analyzed_doc(article: Article, seq: int = 0) -> Analyzed:
         issuers = dict.fromkeys(c.issuer for c in cited if c.issuer)
         if issuers:
             doc["cites_issuer"] = ",".join(issuers)
+    doc.update(copy_fields(copy_terms(title_folded, article.text, body_folded)))
     if article.published is not None:
         doc["published"] = local_naive(article.published)
         doc["published_at"] = article.published.isoformat()
@@ -208,5 +224,5 @@ def article_from_stored(stored: dict) -> Article:
     )
 
 
-__all__ = ["SCHEMA_VERSION", "Analyzed", "Postings", "SyllableField", "TEXT_FIELDS", "make_schema",
+__all__ = ["SCHEMA_VERSION", "Analyzed", "Postings", "StoredColumn", "SyllableField", "TEXT_FIELDS", "make_schema",
            "analyzed_doc", "doc_fields", "article_from_stored", "cites_from_stored", "local_naive"]

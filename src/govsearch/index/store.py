@@ -24,6 +24,7 @@ from whoosh.writing import SegmentWriter
 
 from ..article import Article
 from ..errors import IndexLockedError, IndexNotFoundError, IndexStoreError, SchemaVersionError
+from .copies import CopyGrouper, WhooshLookup
 from .internals import FlushingWriter, live_mask, segment_readers, u64_column
 from .pairs import PairBatch, PairStore
 from .prepare import Preparer
@@ -170,8 +171,11 @@ class IndexStore:
                 self._compact_pairs()
                 seq = self.pairs.next_seq()
                 items = []
+                # copies of what is committed, and of this batch (copies.py)
+                grouper = CopyGrouper(WhooshLookup(w.reader()))
                 for prep in self.preparer(workers).map(list(batch.values())):
                     prep.fields["seq"] = seq
+                    grouper.assign(prep.fields, seq)
                     put(**prep.fields)
                     items.append((seq, prep.keys, prep.counts))
                     seq += 1
