@@ -89,29 +89,76 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / a.size
 
 
-def to_bytes(sig: np.ndarray) -> bytes:
-    return sig.astype("<u4").tobytes()
+@dataclass(slots=True, frozen=True)
+class Fingerprint:
+    """What two articles are compared on: the signature, the text's length, its numbers.
+
+    Numbers (dates, figures, document numbers) tell a republished copy from the
+    same template filled in again ("Ngày 1/1/2019, Ban Dân vận tỉnh ... tổ chức
+    hội nghị" each year, a weekly schedule): a copy keeps the numbers of what it
+    keeps, and has none of its own.
+    """
+
+    sig: np.ndarray
+    length: int  # syllables compared
+    numbers: frozenset[str]
+
+    def to_bytes(self) -> bytes:
+        numbers = "\x1f".join(sorted(self.numbers)).encode("utf-8")
+        return self.sig.astype("<u4").tobytes() + self.length.to_bytes(4, "little") + numbers
+
+    @classmethod
+    def from_bytes(cls, raw: bytes | None) -> Fingerprint | None:
+        head = NUM_PERM * 4
+        if not isinstance(raw, bytes) or len(raw) < head + 4:
+            return None
+        text = raw[head + 4:].decode("utf-8")
+        return cls(np.frombuffer(raw[:head], dtype="<u4"), int.from_bytes(raw[head:head + 4], "little"),
+                   frozenset(text.split("\x1f")) if text else frozenset())
 
 
-def from_bytes(raw: bytes | None) -> np.ndarray | None:
-    if not raw or len(raw) != NUM_PERM * 4:
+def fingerprint(terms: list[str]) -> Fingerprint | None:
+    sig = signature(terms)
+    if sig is None:
         return None
-    return np.frombuffer(raw, dtype="<u4")
+    return Fingerprint(sig, len(terms), frozenset(t for t in terms if any(c.isdigit() for c in t)))
+
+
+# A text with numbers the other lacks must be this much longer to be the fuller copy.
+LONGER = 1.1
+
+
+def numbers_agree(a: Fingerprint, b: Fingerprint) -> bool:
+    """Whether the numbers allow a and b to be copies: those of one only are in the longer, fuller text."""
+    a_only, b_only = a.numbers - b.numbers, b.numbers - a.numbers
+    if a_only and b_only:
+        return False
+    if a_only:
+        return a.length >= LONGER * b.length
+    if b_only:
+        return b.length >= LONGER * a.length
+    return True
+
+
+def is_copy(a: Fingerprint, b: Fingerprint) -> tuple[bool, float]:
+    """Whether two fingerprints are of copies, and their estimated Jaccard similarity."""
+    score = similarity(a.sig, b.sig)
+    return score >= THRESHOLD and numbers_agree(a, b), score
 
 
 def copy_fields(terms: list[str]) -> dict[str, object]:
     """The copy fields of an article's index document (its group is added by `CopyGrouper`)."""
-    sig = signature(terms)
-    if sig is None:
+    fp = fingerprint(terms)
+    if fp is None:
         return {}
-    return {BANDS_FIELD: " ".join(band_keys(sig)), SIGNATURE_FIELD: to_bytes(sig)}
+    return {BANDS_FIELD: " ".join(band_keys(fp.sig)), SIGNATURE_FIELD: fp.to_bytes()}
 
 
 @dataclass(slots=True, frozen=True)
 class Member:
-    """What a candidate needs to be compared with and joined: its signature and its group."""
+    """What a candidate needs to be compared with and joined: its fingerprint and its group."""
 
-    sig: np.ndarray
+    fp: Fingerprint
     group: int
 
 
@@ -132,21 +179,21 @@ class CopyGrouper:
 
         Groups are numbered from 1 so that 0 (the column's default) means "none".
         """
-        sig = from_bytes(fields.get(SIGNATURE_FIELD))  # type: ignore[arg-type]
+        fp = Fingerprint.from_bytes(fields.get(SIGNATURE_FIELD))  # type: ignore[arg-type]
         own = seq + 1
-        if sig is None:
+        if fp is None:
             fields[GROUP_FIELD] = own
             return own
         keys = str(fields.get(BANDS_FIELD, "")).split()
         best: tuple[float, int] | None = None
         for member in self._candidates(keys):
-            score = similarity(sig, member.sig)
+            copy, score = is_copy(fp, member.fp)
             # the closest copy; equally close: the oldest group
-            if score >= THRESHOLD and (best is None or (score, -member.group) > (best[0], -best[1])):
+            if copy and (best is None or (score, -member.group) > (best[0], -best[1])):
                 best = (score, member.group)
         group = best[1] if best else own
         fields[GROUP_FIELD] = group
-        me = Member(sig, group)
+        me = Member(fp, group)
         for key in keys:
             self._batch.setdefault(key, []).append(me)
         return group
@@ -180,14 +227,14 @@ class WhooshLookup:
             member = self._members.get(docnum, False)
             if member is False:
                 stored = self.reader.stored_fields(docnum)
-                sig = from_bytes(stored.get(SIGNATURE_FIELD))
+                fp = Fingerprint.from_bytes(stored.get(SIGNATURE_FIELD))
                 group = int(stored.get(GROUP_FIELD) or 0)
-                member = self._members[docnum] = Member(sig, group) if sig is not None and group else None
+                member = self._members[docnum] = Member(fp, group) if fp is not None and group else None
             if member is not None:
                 found.append(member)
         return found
 
 
 __all__ = ["BANDS", "BANDS_FIELD", "GROUP_FIELD", "NUM_PERM", "SIGNATURE_FIELD", "THRESHOLD",
-           "CopyGrouper", "Member", "WhooshLookup", "band_keys", "copy_fields", "from_bytes",
-           "signature", "similarity", "to_bytes"]
+           "CopyGrouper", "Fingerprint", "Member", "WhooshLookup", "band_keys", "copy_fields",
+           "fingerprint", "is_copy", "numbers_agree", "signature", "similarity"]
