@@ -3,30 +3,37 @@
 Each article gets a MinHash signature of its syllable shingles
 (`govsearch.text.shingles`, `datasketch.MinHash`) and, from it, BANDS band
 keys (locality-sensitive hashing: two texts share a band key with a
-probability that rises steeply with their Jaccard similarity). The keys are
-an indexed keyword field, so finding the candidates of a new article is a
-term lookup in what is already committed, the same in the embedded index
-and on a cluster; a candidate is a copy when the estimated Jaccard
-similarity of the two signatures (stored with each article) reaches
-THRESHOLD. The article then joins the group of its most similar copy, and
-otherwise founds a group of its own, named by its indexing number (`seq`,
-never reused), stored in the `copy_group` column that search collapses on.
+probability that rises steeply with their Jaccard similarity). A candidate
+is an indexed article sharing a band key; it is a copy when the estimated
+Jaccard similarity of the two signatures reaches THRESHOLD and their numbers
+agree (`numbers_agree`). The article then joins the group of its closest
+copy, and otherwise founds a group of its own, named by its indexing number
+(`seq` + 1, never reused), kept in the `copy_group` column search collapses on.
 
-Why index time, per article, rather than groups computed over the whole
-index: an import or a crawl adds articles a batch at a time, and a lookup of
-BANDS terms per article costs the same on 1k or 58k articles; the groups
-need no pass over everything at search time. A re-indexed article is
-looked up again like a new one (and its old version is gone with it); a
-deleted one leaves its group, which lives on in its other members.
+Where the keys live: the band keys and the signature are one fixed-width
+column (`copy_key`, 384 bytes), which a write batch reads for the whole
+index as arrays (ms for 58k articles) and looks up with binary search. As
+indexed terms (a keyword field, a term lookup per band) they cost 16 more
+Whoosh postings to write (~13 µs each) and ~300 µs per term lookup in
+Whoosh's pure-Python term table, 5 ms an article (bench/copies_bench.py);
+a cluster would store them as terms, where a terms query is cheap.
+
+Index time, per article, rather than groups computed over the whole index
+at search time: an import or a crawl adds a batch at a time, the lookup is
+the same on 1k or 58k articles, and searching needs only the group column.
+A re-indexed article is looked up again like a new one (its old version is
+gone with it); a deleted one leaves its group, which lives on in its other
+members.
 
 What this does not do: merge two groups that a later article bridges (it
 joins the closer one), or split a group whose bridge is deleted. Both are
-rare with real copies, whose members are close to each other, not in a chain.
+rare with real copies, whose members are close to each other, not a chain.
 """
 
 from __future__ import annotations
 
 import hashlib
+import operator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,10 +55,13 @@ THRESHOLD = 0.5
 MIN_SHINGLES = 12
 SEED = 1
 
-# The index fields (schema.py): band keys as terms, the signature stored, the group as a column.
-BANDS_FIELD = "copy_bands"
-SIGNATURE_FIELD = "copy_sig"
+# The index fields (schema.py): band keys and signature as one column; the
+# rest of the fingerprint stored (read for the few candidates that come close);
+# the group as a column.
+KEY_FIELD = "copy_key"
+FINGERPRINT_FIELD = "copy_fp"
 GROUP_FIELD = "copy_group"
+KEY_WIDTH = BANDS * 8 + NUM_PERM * 4
 
 
 @lru_cache(maxsize=1)
@@ -60,28 +70,24 @@ def _template() -> MinHash:
     return MinHash(num_perm=NUM_PERM, seed=SEED)
 
 
-def _identity(value: int) -> int:
-    return value
-
-
 def signature(terms: list[str]) -> np.ndarray | None:
     """The MinHash signature (NUM_PERM uint32) of a text's folded syllables; None when too short."""
     hashes = shingle_hashes(terms)
     if hashes.size < MIN_SHINGLES:
         return None
     t = _template()
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_identity, permutations=t.permutations,
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=operator.index, permutations=t.permutations,
                 scheme=t.scheme)
     m.update_batch(hashes.tolist())
     return np.asarray(m.hashvalues, dtype=np.uint32)
 
 
-def band_keys(sig: np.ndarray) -> list[str]:
-    """The signature's BANDS band keys as index terms ("03" band number, then 12 hex digits)."""
+def band_keys(sig: np.ndarray) -> np.ndarray:
+    """The signature's BANDS band keys (uint64): a digest of each band's ROWS values."""
     raw = sig.astype("<u4").tobytes()
     step = ROWS * 4
-    return [f"{b:02d}{hashlib.blake2b(raw[b * step:(b + 1) * step], digest_size=6).hexdigest()}"
-            for b in range(BANDS)]
+    return np.array([int.from_bytes(hashlib.blake2b(raw[b * step:(b + 1) * step], digest_size=8).digest(),
+                                    "little") for b in range(BANDS)], dtype=np.uint64)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -121,7 +127,8 @@ def fingerprint(terms: list[str]) -> Fingerprint | None:
     sig = signature(terms)
     if sig is None:
         return None
-    return Fingerprint(sig, len(terms), frozenset(t for t in terms if any(c.isdigit() for c in t)))
+    # terms are runs of letters and digits: one that is not all letters holds a digit
+    return Fingerprint(sig, len(terms), frozenset(t for t in set(terms) if not t.isalpha()))
 
 
 # A text with numbers the other lacks must be this much longer to be the fuller copy.
@@ -151,90 +158,120 @@ def copy_fields(terms: list[str]) -> dict[str, object]:
     fp = fingerprint(terms)
     if fp is None:
         return {}
-    return {BANDS_FIELD: " ".join(band_keys(fp.sig)), SIGNATURE_FIELD: fp.to_bytes()}
-
-
-@dataclass(slots=True, frozen=True)
-class Member:
-    """What a candidate needs to be compared with and joined: its fingerprint and its group."""
-
-    fp: Fingerprint
-    group: int
+    key = band_keys(fp.sig).astype("<u8").tobytes() + fp.sig.astype("<u4").tobytes()
+    return {KEY_FIELD: key, FINGERPRINT_FIELD: fp.to_bytes()}
 
 
 class CopyGrouper:
     """Assigns copy groups to the articles of one write batch, in indexing order.
 
-    `lookup(band_key)` gives the committed members holding a band key (the
-    backend's term query); members of this batch are kept here, as they are
-    not committed yet.
+    `lookup` finds the committed articles sharing a band key (`ColumnLookup`);
+    the members of this batch are kept here, as they are not committed yet.
     """
 
-    def __init__(self, lookup) -> None:
+    def __init__(self, lookup: ColumnLookup | None) -> None:
         self._lookup = lookup
-        self._batch: dict[str, list[Member]] = {}
+        self._batch: dict[tuple[int, int], list[tuple[Fingerprint, int]]] = {}
 
     def assign(self, fields: dict[str, object], seq: int) -> int:
         """Set `fields[GROUP_FIELD]` (and return it): the group of the closest copy, else seq + 1.
 
         Groups are numbered from 1 so that 0 (the column's default) means "none".
         """
-        fp = Fingerprint.from_bytes(fields.get(SIGNATURE_FIELD))  # type: ignore[arg-type]
+        fp = Fingerprint.from_bytes(fields.get(FINGERPRINT_FIELD))  # type: ignore[arg-type]
         own = seq + 1
         if fp is None:
             fields[GROUP_FIELD] = own
             return own
-        keys = str(fields.get(BANDS_FIELD, "")).split()
+        keys = np.frombuffer(fields[KEY_FIELD], dtype="<u8", count=BANDS)  # type: ignore[arg-type]
         best: tuple[float, int] | None = None
-        for member in self._candidates(keys):
-            copy, score = is_copy(fp, member.fp)
+
+        def consider(score: float, group: int) -> None:
+            nonlocal best
             # the closest copy; equally close: the oldest group
-            if copy and (best is None or (score, -member.group) > (best[0], -best[1])):
-                best = (score, member.group)
+            if best is None or (score, -group) > (best[0], -best[1]):
+                best = (score, group)
+
+        seen: set[int] = set()
+        for band, key in enumerate(keys.tolist()):
+            for other, group in self._batch.get((band, key), ()):
+                if id(other) not in seen:
+                    seen.add(id(other))
+                    copy, score = is_copy(fp, other)
+                    if copy:
+                        consider(score, group)
+        if self._lookup is not None:
+            for docnum in self._lookup.candidates(keys):
+                score = similarity(fp.sig, self._lookup.sig(docnum))
+                if score < THRESHOLD:
+                    continue
+                other = self._lookup.fingerprint(docnum)
+                if other is not None and numbers_agree(fp, other):
+                    consider(score, self._lookup.group(docnum))
         group = best[1] if best else own
         fields[GROUP_FIELD] = group
-        me = Member(fp, group)
-        for key in keys:
-            self._batch.setdefault(key, []).append(me)
+        for band, key in enumerate(keys.tolist()):
+            self._batch.setdefault((band, key), []).append((fp, group))
         return group
 
-    def _candidates(self, keys: list[str]):
-        seen: set[int] = set()
-        for key in keys:
-            for member in self._batch.get(key, ()):
-                if id(member) not in seen:
-                    seen.add(id(member))
-                    yield member
-            for member in self._lookup(key):
-                if id(member) not in seen:
-                    seen.add(id(member))
-                    yield member
 
+class ColumnLookup:
+    """The committed articles by band key: the `copy_key` and `copy_group` columns as arrays.
 
-class WhooshLookup:
-    """Committed members by band key, from a Whoosh reader of the index as the batch began."""
+    Built once per write batch from a reader of the index as the batch began
+    (deleted documents left out), then each lookup is a binary search per band.
+    """
 
     def __init__(self, reader) -> None:
+        from .internals import fixed_bytes_column, live_mask, u64_column
         self.reader = reader
-        self._members: dict[int, Member | None] = {}
-        self._has_field = BANDS_FIELD in reader.indexed_field_names()
+        keys, groups, bases = [], [], []
+        for leaf, base in reader.leaf_readers():
+            n = leaf.doc_count_all()
+            raw = fixed_bytes_column(leaf, KEY_FIELD, KEY_WIDTH)
+            group = u64_column(leaf, GROUP_FIELD)
+            group[~live_mask(leaf)] = 0
+            keys.append(np.frombuffer(raw, dtype=np.uint8).reshape(n, KEY_WIDTH))
+            groups.append(group)
+            bases.append(base)
+        table = np.concatenate(keys) if keys else np.zeros((0, KEY_WIDTH), dtype=np.uint8)
+        self._groups = np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64)
+        self._bands = table[:, :BANDS * 8].copy().view("<u8")
+        self._sigs = table[:, BANDS * 8:].copy().view("<u4")
+        # only documents with a fingerprint (a key of zeros is the column's default) and a group
+        usable = np.flatnonzero((self._groups > 0) & self._bands.any(axis=1))
+        self._sorted = []
+        for b in range(BANDS):
+            order = usable[np.argsort(self._bands[usable, b], kind="stable")]
+            self._sorted.append((self._bands[order, b], order))
+        self._fingerprints: dict[int, Fingerprint | None] = {}
 
-    def __call__(self, key: str):
-        if not self._has_field or (BANDS_FIELD, key) not in self.reader:
-            return ()
-        found = []
-        for docnum in self.reader.postings(BANDS_FIELD, key).all_ids():  # skips deleted documents
-            member = self._members.get(docnum, False)
-            if member is False:
-                stored = self.reader.stored_fields(docnum)
-                fp = Fingerprint.from_bytes(stored.get(SIGNATURE_FIELD))
-                group = int(stored.get(GROUP_FIELD) or 0)
-                member = self._members[docnum] = Member(fp, group) if fp is not None and group else None
-            if member is not None:
-                found.append(member)
-        return found
+    def candidates(self, keys: np.ndarray) -> list[int]:
+        found: set[int] = set()
+        for b, key in enumerate(keys):
+            values, docs = self._sorted[b]
+            lo = np.searchsorted(values, key, side="left")
+            hi = np.searchsorted(values, key, side="right")
+            if hi > lo:
+                found.update(docs[lo:hi].tolist())
+        return sorted(found)
+
+    def sig(self, docnum: int) -> np.ndarray:
+        return self._sigs[docnum]
+
+    def group(self, docnum: int) -> int:
+        return int(self._groups[docnum])
+
+    def close(self) -> None:
+        self.reader.close()
+
+    def fingerprint(self, docnum: int) -> Fingerprint | None:
+        if docnum not in self._fingerprints:
+            stored = self.reader.stored_fields(docnum)
+            self._fingerprints[docnum] = Fingerprint.from_bytes(stored.get(FINGERPRINT_FIELD))
+        return self._fingerprints[docnum]
 
 
-__all__ = ["BANDS", "BANDS_FIELD", "GROUP_FIELD", "NUM_PERM", "SIGNATURE_FIELD", "THRESHOLD",
-           "CopyGrouper", "Fingerprint", "Member", "WhooshLookup", "band_keys", "copy_fields",
+__all__ = ["BANDS", "FINGERPRINT_FIELD", "GROUP_FIELD", "KEY_FIELD", "NUM_PERM", "THRESHOLD",
+           "ColumnLookup", "CopyGrouper", "Fingerprint", "band_keys", "copy_fields",
            "fingerprint", "is_copy", "numbers_agree", "signature", "similarity"]

@@ -28,14 +28,14 @@ from ..article import VIETNAM_TZ, Article
 from ..text import analyze, bigrams
 from ..text.citations import find_citations
 from ..text.shingles import copy_terms
-from .copies import BANDS_FIELD, GROUP_FIELD, SIGNATURE_FIELD, copy_fields
+from .copies import FINGERPRINT_FIELD, GROUP_FIELD, KEY_FIELD, KEY_WIDTH, copy_fields
 from ..text.analysis import (bigram_analyzer, exact_analyzer, folded_analyzer,
                              folded_bigram_analyzer)
 
 # Bump whenever the terms produced for a text change (normalization, tone
 # rules, fields): an index of another version must be rebuilt.
 # 3: the legal documents each article cites (cites, cites_type, cites_issuer).
-# 4: copy groups (copy_bands, copy_sig, copy_group: govsearch.index.copies).
+# 4: copy groups (copy_key, copy_fp, copy_group: govsearch.index.copies).
 SCHEMA_VERSION = 4
 
 # Which text a field holds and how it is analyzed.
@@ -60,12 +60,6 @@ class Postings(tuple):
     """A text field's postings computed ahead (`SyllableField.index` output), see prepare.py."""
 
     __slots__ = ()
-
-
-class StoredColumn(fields.COLUMN):
-    """A column whose value is also stored: read per document while indexing, as a column when searching."""
-
-    stored = True
 
 
 class SyllableField(fields.TEXT):
@@ -121,12 +115,12 @@ def make_schema() -> fields.Schema:
         cites=fields.KEYWORD(stored=True, commas=True, scorable=False),
         cites_type=fields.KEYWORD(commas=True, scorable=False),
         cites_issuer=fields.KEYWORD(commas=True, scorable=False),
-        # Copy groups (copies.py): the MinHash band keys, looked up when a later
-        # article arrives; the signature that verifies a candidate; the group,
-        # a column for the search's collapse, stored for the next article's lookup.
-        **{BANDS_FIELD: fields.KEYWORD(scorable=False),
-           SIGNATURE_FIELD: fields.STORED(),
-           GROUP_FIELD: StoredColumn(columns.NumericColumn("Q", default=0))},
+        # Copy groups (copies.py): the MinHash band keys and signature, read by
+        # the next write batch to find the copies of what it adds; the rest of
+        # the fingerprint (length, numbers); the group, for the search's collapse.
+        **{KEY_FIELD: fields.COLUMN(columns.FixedBytesColumn(KEY_WIDTH)),
+           FINGERPRINT_FIELD: fields.STORED(),
+           GROUP_FIELD: fields.COLUMN(columns.NumericColumn("Q", default=0))},
     )
     for name, (source, kind) in TEXT_FIELDS.items():
         # Positions only where phrases are checked: the folded fields, and the
@@ -224,5 +218,5 @@ def article_from_stored(stored: dict) -> Article:
     )
 
 
-__all__ = ["SCHEMA_VERSION", "Analyzed", "Postings", "StoredColumn", "SyllableField", "TEXT_FIELDS", "make_schema",
+__all__ = ["SCHEMA_VERSION", "Analyzed", "Postings", "SyllableField", "TEXT_FIELDS", "make_schema",
            "analyzed_doc", "doc_fields", "article_from_stored", "cites_from_stored", "local_naive"]

@@ -24,7 +24,7 @@ from whoosh.writing import SegmentWriter
 
 from ..article import Article
 from ..errors import IndexLockedError, IndexNotFoundError, IndexStoreError, SchemaVersionError
-from .copies import CopyGrouper, WhooshLookup
+from .copies import ColumnLookup, CopyGrouper
 from .internals import FlushingWriter, live_mask, segment_readers, u64_column
 from .pairs import PairBatch, PairStore
 from .prepare import Preparer
@@ -172,7 +172,8 @@ class IndexStore:
                 seq = self.pairs.next_seq()
                 items = []
                 # copies of what is committed, and of this batch (copies.py)
-                grouper = CopyGrouper(WhooshLookup(w.reader()))
+                lookup = None if add else ColumnLookup(w.reader())
+                grouper = CopyGrouper(lookup)
                 for prep in self.preparer(workers).map(list(batch.values())):
                     prep.fields["seq"] = seq
                     grouper.assign(prep.fields, seq)
@@ -182,6 +183,8 @@ class IndexStore:
                     count += 1
                     if progress is not None:
                         progress(1)
+                if lookup is not None:
+                    lookup.close()
                 # the pairs are durable before Whoosh commits (pairs.py)
                 self.pairs.write(PairBatch.build(items), seq)
             if len(batch) < commit_every:
