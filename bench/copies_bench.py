@@ -43,11 +43,11 @@ import sys
 import tempfile
 import time
 import unicodedata
-
-import numpy as np
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import CORPUS_FULL, CORPUS_SAMPLE, iter_records, stable_url  # noqa: E402
@@ -272,8 +272,10 @@ def candidate_rates(stories, negatives, by_url) -> None:
         pos = sum(test(a, b) for a, b in pairs_pos) / len(pairs_pos)
         neg = sum(test(a, b) for a, b in pairs_neg) / len(pairs_neg)
         print(f"  {name:42} candidates: copies {pos:.3f}, non-copies {neg:.3f}")
-    est = [copies_mod.similarity(fps[a].sig, fps[b].sig) for a, b in pairs_neg if fps[a] and fps[b]]
-    print(f"  estimated Jaccard of the non-copy pairs: median {statistics.median(est):.2f}, max {max(est):.2f}")
+    for kind in ("same topic", "renumbered"):
+        est = [copies_mod.similarity(fps[a].sig, fps[b].sig) for a, b, k in negatives
+               if k == kind and fps[a] and fps[b]]
+        print(f"  estimated Jaccard of the {kind} pairs: median {statistics.median(est):.2f}, max {max(est):.2f}")
 
 
 def shingle_sizes(stories, negatives, by_url) -> None:
