@@ -56,6 +56,7 @@ from govsearch import Article, SearchEngine  # noqa: E402
 from govsearch.index import copies as copies_mod  # noqa: E402
 from govsearch.index import schema as schema_mod  # noqa: E402
 from govsearch.index import store as store_mod  # noqa: E402
+from govsearch.index.internals import segment_readers, u64_column  # noqa: E402
 from govsearch.text import analyze, swap_tone_style  # noqa: E402
 from govsearch.text.shingles import copy_terms, shingle_hashes  # noqa: E402
 
@@ -174,6 +175,8 @@ def build(originals_n: int, rng: random.Random):
         best = max((u for u in rare if u != url and body_key[u] != body_key[url]),
                    key=lambda u: (len(mine & rare[u]), u))
         negatives.append((url, best, "same topic"))
+        if not re.search(r"\d", r["body"]):
+            continue  # renumbered, a text without numbers would be itself: a copy, not a negative
         renum = f"https://tinh9.gov.vn/tin/{k}-renumbered.html"
         articles.append(Article(url=renum, title=r.get("title") or "", body=renumber(r["body"], rng),
                                 published=base + timedelta(days=k, hours=12), source="tinh9.gov.vn"))
@@ -184,10 +187,10 @@ def build(originals_n: int, rng: random.Random):
 # --- scoring -----------------------------------------------------------------
 
 def groups_of(engine: SearchEngine) -> dict[str, int]:
-    out = {}
-    for _, stored in engine.searcher().reader().iter_docs():
-        out[stored["url"]] = int(stored.get("copy_group") or 0)
-    return out
+    """Each live article's copy group (the `copy_group` column search collapses on)."""
+    searcher = engine.searcher()
+    groups = np.concatenate([u64_column(reader, copies_mod.GROUP_FIELD) for reader, _ in segment_readers(searcher)])
+    return {stored["url"]: int(groups[docnum]) for docnum, stored in searcher.reader().iter_docs()}
 
 
 def score(stories, negatives, exact_groups, group: dict[str, int]) -> None:
