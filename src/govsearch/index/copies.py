@@ -185,7 +185,9 @@ class CopyGrouper:
         if fp is None:
             fields[GROUP_FIELD] = own
             return own
-        keys = np.frombuffer(fields[KEY_FIELD], dtype="<u8", count=BANDS)  # type: ignore[arg-type]
+        raw = fields[KEY_FIELD]
+        assert isinstance(raw, bytes)  # copy_fields made both fields
+        keys = np.frombuffer(raw, dtype="<u8", count=BANDS)
         best: tuple[float, int] | None = None
 
         def consider(score: float, group: int) -> None:
@@ -196,10 +198,10 @@ class CopyGrouper:
 
         seen: set[int] = set()
         for band, key in enumerate(keys.tolist()):
-            for other, group in self._batch.get((band, key), ()):
-                if id(other) not in seen:
-                    seen.add(id(other))
-                    copy, score = is_copy(fp, other)
+            for mate, group in self._batch.get((band, key), ()):
+                if id(mate) not in seen:
+                    seen.add(id(mate))
+                    copy, score = is_copy(fp, mate)
                     if copy:
                         consider(score, group)
         if self._lookup is not None:
