@@ -18,7 +18,7 @@ from .errors import (CrawlError, GovsearchError, IndexDamagedError, IndexLockedE
 from .importer import ImportFileError, JsonlReader, read_jsonl
 from .index import IndexStats, default_index_path
 from .index.check import IndexCheck, check_index
-from .search import SORTS, Hit, QueryError, SearchEngine, SearchResult
+from .search import SORTS, Copy, Hit, QueryError, SearchEngine, SearchResult
 from .search.engine import MAX_LIMIT, MAX_PAGE
 from .search.cited import cited_document, cited_key
 from .search.parse import parse_date
@@ -51,6 +51,7 @@ __all__ = [
     "Article",
     "ArticleError",
     "Citation",
+    "Copy",
     "CrawlBusyError",
     "CrawlError",
     "CrawlStateError",

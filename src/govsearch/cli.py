@@ -386,6 +386,9 @@ def query(
         help="Only articles citing this legal document, e.g. 100/2019/NĐ-CP or NĐ 100 (repeatable: all of them).")] = None,
     cites_type: Annotated[str | None, typer.Option(
         "--cites-type", help='Only articles citing a document of this type, e.g. "Nghị định".')] = None,
+    all_copies: Annotated[bool, typer.Option(
+        "--all-copies", help="List every copy of a story as its own result (default: one result per "
+                             "story, the other copies under it).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Search the index; with --cites and no query, every article citing the document, newest first."""
@@ -408,7 +411,8 @@ def query(
             else:
                 result = engine.search(text, limit=limit, page=page, source=source,
                                        since=parse_day(since, "since"), until=parse_day(until, "until", end=True),
-                                       sort=sort, cites=cites, cites_type=cites_type)
+                                       sort=sort, cites=cites, cites_type=cites_type,
+                                       collapse=not all_copies)
     except InputError as e:
         raise fail(str(e), EXIT_USAGE) from None
     finally:
@@ -441,13 +445,24 @@ def _marked(html_text: str) -> str:
                    for i, p in enumerate(parts))
 
 
+def _copies_line(hit) -> str:
+    """ "2 bản khác: baochinhphu.vn, thainguyen.gov.vn" and each copy's URL on a line of its own."""
+    sources = ", ".join(dict.fromkeys(c.source or "?" for c in hit.copies))
+    more = f" (+{hit.copies_total - len(hit.copies)})" if hit.copies_total > len(hit.copies) else ""
+    lines = [f"{hit.copies_total} bản khác: {sources}{more}"]
+    lines += [f"  {c.url}" for c in hit.copies]
+    return escape("\n".join(lines))
+
+
 def _print_result(result) -> None:
     for notice in result.notices:
         err.print(f"[yellow]note:[/yellow] {escape(notice)}")
     if result.suggestion:
         out.print(f"Có phải bạn muốn tìm: [bold]{escape(result.suggestion)}[/bold]?")
     shown = f"{(result.page - 1) * result.limit + 1}–{(result.page - 1) * result.limit + len(result.hits)}" if result.hits else "0"
-    out.print(f"{result.total} results ({shown} shown, page {result.page}/{max(result.pages, 1)}) "
+    # said only when copies were merged: `total` counts articles, `groups` the results listed
+    merged = f"{result.groups} after merging copies; " if result.collapsed and result.groups != result.total else ""
+    out.print(f"{result.total} results ({merged}{shown} shown, page {result.page}/{max(result.pages, 1)}) "
               f"in {result.took_ms:.0f} ms")
     if not result.hits:
         return
@@ -458,6 +473,8 @@ def _print_result(result) -> None:
     table.add_column("Published")
     for i, hit in enumerate(result.hits, (result.page - 1) * result.limit + 1):
         cell = f"[bold]{_marked(hit.title_highlighted or hit.title)}[/bold]\n{_marked(hit.snippet)}\n[dim]{escape(hit.url)}[/dim]"
+        if hit.copies_total:
+            cell += f"\n[cyan]{_copies_line(hit)}[/cyan]"
         date = hit.published.strftime("%Y-%m-%d %H:%M") if hit.published else ""
         table.add_row(str(i), cell, escape(hit.source), date)
     out.print(table)

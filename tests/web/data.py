@@ -39,3 +39,27 @@ def web_articles() -> list[Article]:
         out.append(Article(url=f"https://baochinhphu.vn/tin-tuc/khac-{n}.html", title=title, body=body,
                            published=datetime(2023, 5, 1 + n, 8, 0), source="baochinhphu.vn"))
     return out
+
+
+# One story published four times (the copies tests: tests/web/test_copies.py, the browser test):
+# the original, then three portals' copies with a dateline, another photo credit, the ending trimmed.
+COPY_STORY = (
+    "Sáng 8/4, Sở Nông nghiệp và Phát triển nông thôn tổ chức hội nghị triển khai kế hoạch trồng rừng gỗ lớn "
+    "giai đoạn 2024 - 2030. Theo kế hoạch, toàn tỉnh sẽ chuyển hoá 3.500 ha rừng trồng gỗ nhỏ sang gỗ lớn, "
+    "ưu tiên các loài cây bản địa có giá trị kinh tế cao. Các hộ dân tham gia được hỗ trợ cây giống, "
+    "kỹ thuật chăm sóc và liên kết tiêu thụ sản phẩm với doanh nghiệp chế biến gỗ.\n"
+    "Đại diện các huyện đã chia sẻ kinh nghiệm xây dựng vùng nguyên liệu và cấp chứng chỉ quản lý rừng bền vững.\n"
+    "Quang cảnh hội nghị (Ảnh: Minh Khang)"
+)
+COPY_SOURCES = ["baochinhphu.vn", "thainguyen.gov.vn", "quangninh.gov.vn", "dcs.vn"]
+
+
+def copy_articles() -> list[Article]:
+    bodies = [COPY_STORY,
+              "CTTĐT - " + COPY_STORY,
+              COPY_STORY.replace("(Ảnh: Minh Khang)", "(Ảnh: Cổng TTĐT tỉnh)"),
+              COPY_STORY.rsplit("\n", 1)[0]]
+    return [Article(url=f"https://{source}/tin-tuc/trong-rung-go-lon.html",
+                    title="Triển khai kế hoạch trồng rừng gỗ lớn", body=body,
+                    published=datetime(2024, 4, 8 + n, 10, 0), source=source)
+            for n, (source, body) in enumerate(zip(COPY_SOURCES, bodies))]

@@ -106,6 +106,10 @@ def _check_schema(client: Client, where: ClusterURL) -> None:
                                  f"this govsearch writes {schema_version()}: reindex into a new index")
 
 
+# What a cluster search says when asked to collapse copies (the embedded index's default).
+NO_COLLAPSE = "copies are not merged on a cluster index yet: every copy is its own hit"
+
+
 class ClusterEngine:
     """The SearchEngine API over an OpenSearch index (see SearchEngine for each method)."""
 
@@ -263,8 +267,12 @@ class ClusterEngine:
                until: datetime | None = None, sort: str = "relevance",
                facets: bool = True, indexed_after: int | None = None,
                cites: str | list[str] | None = None,
-               cites_type: str | list[str] | None = None) -> SearchResult:
-        """As SearchEngine.search: the query text never raises; bad parameters raise QueryError."""
+               cites_type: str | list[str] | None = None, collapse: bool = True) -> SearchResult:
+        """As SearchEngine.search: the query text never raises; bad parameters raise QueryError.
+
+        Copies are not collapsed here yet (the template holds no copy groups): with
+        `collapse` the result says so in a notice, and every copy is a hit.
+        """
         # Not in the cluster's index template yet: say so rather than ignore the filter.
         for name, value in (("cites", cites), ("cites_type", cites_type), ("indexed_after", indexed_after)):
             if value:
@@ -275,6 +283,8 @@ class ClusterEngine:
         pq = parse_or_degrade(query)
         result = SearchResult(query=query, total=0, took_ms=0.0, page=page, limit=limit,
                               sort=sort, notices=list(pq.notices))
+        if collapse:
+            result.notices.append(NO_COLLAPSE)
         if pq.empty:
             if query.strip():
                 result.notices.append("nothing to search for in the query")

@@ -85,6 +85,14 @@ def length_bytes(reader, field: str) -> np.ndarray:
     return np.frombuffer(_fixed_column_bytes(col, n, 1), dtype=np.uint8)
 
 
+def fixed_bytes_column(reader, name: str, width: int) -> bytes:
+    """A FixedBytesColumn of one segment, all documents' values end to end (zeros where absent)."""
+    n = reader.doc_count_all()
+    if not reader.has_column(name):
+        return bytes(n * width)
+    return _fixed_column_bytes(reader.column_reader(name, translate=False), n, width)
+
+
 def u64_column(reader, name: str) -> np.ndarray:
     """A NumericColumn("Q") of one segment as int64 per document (0 where absent)."""
     n = reader.doc_count_all()

@@ -27,13 +27,16 @@ from whoosh.system import pack_uint
 from ..article import VIETNAM_TZ, Article
 from ..text import analyze, bigrams
 from ..text.citations import find_citations
+from ..text.shingles import copy_terms
+from .copies import FINGERPRINT_FIELD, GROUP_FIELD, KEY_FIELD, KEY_WIDTH, copy_fields
 from ..text.analysis import (bigram_analyzer, exact_analyzer, folded_analyzer,
                              folded_bigram_analyzer)
 
 # Bump whenever the terms produced for a text change (normalization, tone
 # rules, fields): an index of another version must be rebuilt.
 # 3: the legal documents each article cites (cites, cites_type, cites_issuer).
-SCHEMA_VERSION = 3
+# 4: copy groups (copy_key, copy_fp, copy_group: govsearch.index.copies).
+SCHEMA_VERSION = 4
 
 # Which text a field holds and how it is analyzed.
 TEXT_FIELDS = {
@@ -112,6 +115,12 @@ def make_schema() -> fields.Schema:
         cites=fields.KEYWORD(stored=True, commas=True, scorable=False),
         cites_type=fields.KEYWORD(commas=True, scorable=False),
         cites_issuer=fields.KEYWORD(commas=True, scorable=False),
+        # Copy groups (copies.py): the MinHash band keys and signature, read by
+        # the next write batch to find the copies of what it adds; the rest of
+        # the fingerprint (length, numbers); the group, for the search's collapse.
+        **{KEY_FIELD: fields.COLUMN(columns.FixedBytesColumn(KEY_WIDTH)),
+           FINGERPRINT_FIELD: fields.STORED(),
+           GROUP_FIELD: fields.COLUMN(columns.NumericColumn("Q", default=0))},
     )
     for name, (source, kind) in TEXT_FIELDS.items():
         # Positions only where phrases are checked: the folded fields, and the
@@ -175,6 +184,7 @@ def analyzed_doc(article: Article, seq: int = 0) -> Analyzed:
         issuers = dict.fromkeys(c.issuer for c in cited if c.issuer)
         if issuers:
             doc["cites_issuer"] = ",".join(issuers)
+    doc.update(copy_fields(copy_terms(title_folded, article.text, body_folded)))
     if article.published is not None:
         doc["published"] = local_naive(article.published)
         doc["published_at"] = article.published.isoformat()

@@ -24,6 +24,7 @@ from whoosh.writing import SegmentWriter
 
 from ..article import Article
 from ..errors import IndexLockedError, IndexNotFoundError, IndexStoreError, SchemaVersionError
+from .copies import ColumnLookup, CopyGrouper
 from .internals import FlushingWriter, live_mask, segment_readers, u64_column
 from .pairs import PairBatch, PairStore
 from .prepare import Preparer
@@ -170,14 +171,20 @@ class IndexStore:
                 self._compact_pairs()
                 seq = self.pairs.next_seq()
                 items = []
+                # copies of what is committed, and of this batch (copies.py)
+                lookup = None if add else ColumnLookup(w.reader())
+                grouper = CopyGrouper(lookup)
                 for prep in self.preparer(workers).map(list(batch.values())):
                     prep.fields["seq"] = seq
+                    grouper.assign(prep.fields, seq)
                     put(**prep.fields)
                     items.append((seq, prep.keys, prep.counts))
                     seq += 1
                     count += 1
                     if progress is not None:
                         progress(1)
+                if lookup is not None:
+                    lookup.close()
                 # the pairs are durable before Whoosh commits (pairs.py)
                 self.pairs.write(PairBatch.build(items), seq)
             if len(batch) < commit_every:

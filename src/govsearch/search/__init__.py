@@ -2,6 +2,6 @@
 
 from .engine import SORTS, QueryError, SearchEngine
 from .parse import ParsedQuery, parse_query
-from .results import Hit, SearchResult
+from .results import Copy, Hit, SearchResult
 
-__all__ = ["SORTS", "Hit", "ParsedQuery", "QueryError", "SearchEngine", "SearchResult", "parse_query"]
+__all__ = ["SORTS", "Copy", "Hit", "ParsedQuery", "QueryError", "SearchEngine", "SearchResult", "parse_query"]

@@ -15,14 +15,16 @@ from whoosh.util.times import datetime_to_long, long_to_datetime
 
 from ..article import VIETNAM_TZ, Article
 from ..index import IndexStats, IndexStore
+from ..index.copies import GROUP_FIELD
 from ..index.schema import article_from_stored, cites_from_stored, local_naive
 from .arguments import MAX_LIMIT, SORTS, QueryError, checked_arguments, parse_or_degrade
 from .build import TITLE_RUN, Plan, build_plan, exclusion_phrases
+from .collapse import MAX_LISTED, collapsed_top, count_groups, group_keys, members
 from .cited import cited_facets, cited_key, cites_mask
 from .parse import ParsedQuery, parse_query
 from .phrases import phrase_mask
 from .rank import SNIPPET_CHARS, QueryTerms, adjacency_bonus, highlight, query_terms
-from .results import MAX_PAGE, Hit, SearchResult
+from .results import MAX_PAGE, Copy, Hit, SearchResult
 from .suggest import MIN_CORRECTION_DF, Frequencies, correct_syllable, restore_accents
 from .timeline import indexed_through, month_counts
 from .vector import Snapshot
@@ -129,8 +131,13 @@ class SearchEngine:
                until: datetime | None = None, sort: str = "relevance",
                facets: bool = True, indexed_after: int | None = None,
                cites: str | list[str] | None = None,
-               cites_type: str | list[str] | None = None) -> SearchResult:
+               cites_type: str | list[str] | None = None, collapse: bool = True) -> SearchResult:
         """Search the index. The query text never raises; bad parameters raise QueryError.
+
+        `collapse` (the default): one hit per copy group, the story's earliest matching
+        publication, at the place of its best-ranked one, with the others in `Hit.copies`;
+        `SearchResult.groups` counts the hits there are, `total` the articles (facets too).
+        collapse=False: every copy is a hit of its own.
 
         `indexed_after`: only articles indexed after the one whose indexing number this is
         (`SearchResult.indexed_through` of an earlier search: what `--new-since-last` remembers).
@@ -146,10 +153,11 @@ class SearchEngine:
         cited = _cited_filter(cites, cites_type)
         pq = parse_or_degrade(query)
         result = SearchResult(query=query, total=0, took_ms=0.0, page=page, limit=limit,
-                              sort=sort, notices=list(pq.notices))
+                              sort=sort, notices=list(pq.notices), groups=0 if collapse else None)
         searcher = self.searcher()
         try:
-            return self._search(searcher, pq, result, sources, since, until, facets, t0, indexed_after, cited)
+            return self._search(searcher, pq, result, sources, since, until, facets, t0, indexed_after, cited,
+                                collapse)
         except Exception:
             # A commit that merged segments can delete files an older
             # searcher had not opened yet; asked again on the new generation
@@ -158,12 +166,13 @@ class SearchEngine:
             if fresh is searcher:
                 raise
             result.hits.clear()
-            return self._search(fresh, pq, result, sources, since, until, facets, t0, indexed_after, cited)
+            return self._search(fresh, pq, result, sources, since, until, facets, t0, indexed_after, cited,
+                                collapse)
 
     def _search(self, searcher, pq: ParsedQuery, result: SearchResult, sources: list[str],
                 since: datetime | None, until: datetime | None, facets: bool,
                 t0: float, indexed_after: int | None = None,
-                cited: tuple[list[str], list[str]] = ([], [])) -> SearchResult:
+                cited: tuple[list[str], list[str]] = ([], []), collapse: bool = True) -> SearchResult:
         page, limit, sort = result.page, result.limit, result.sort
         if pq.empty and not any(cited):
             if result.query.strip():
@@ -198,13 +207,14 @@ class SearchEngine:
         if plan and plan.pairs and result.total:
             scores += adjacency_bonus(snap, plan, scores, matched, searcher)
         candidates = np.flatnonzero(matched)
-        if sort == "date":
-            published = snap.published()[candidates]
-            # newest first; the same score and date: document order (a total order)
-            order = np.lexsort((candidates, -scores[candidates], -published))[:wanted]
-            ranked = [(int(d), float(scores[d])) for d in candidates[order]]
+        rank = _ranking(candidates, scores, snap.published() if sort == "date" else None)
+        if collapse:
+            keys = group_keys(snap.column(GROUP_FIELD))
+            result.groups = count_groups(keys, matched)
+            best, _ = collapsed_top(rank, candidates.size, keys, wanted)
+            ranked = [(int(d), float(scores[d])) for d in best]
         else:
-            ranked = _top(candidates, scores, wanted)
+            ranked = [(int(d), float(scores[d])) for d in rank(wanted)]
         if facets:
             result.facets = {name: _facet_counts(snap, name, matched) for name in FACETS}
             result.facets["month"] = month_counts(snap.published(), matched)
@@ -212,7 +222,10 @@ class SearchEngine:
         # a filter alone: the snippet shows where the article cites the document
         terms = query_terms(pq if not pq.empty else parse_query(" ".join(cited[0])))
         for docnum, score in ranked[(page - 1) * limit: wanted]:
-            result.hits.append(_hit(searcher.stored_fields(docnum), score, terms))
+            if not collapse:
+                result.hits.append(_hit(searcher.stored_fields(docnum), score, terms))
+                continue
+            result.hits.append(_collapsed_hit(searcher, docnum, score, terms, keys, matched, snap.published()))
         if result.total == 0:
             result.suggestion = self._correction(reader, snap, pq) or result.suggestion
         result.took_ms = (time.perf_counter() - t0) * 1000
@@ -342,6 +355,38 @@ def _top(candidates: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, 
         candidates, s = candidates[keep], s[keep]
     order = np.lexsort((candidates, -s))
     return [(int(candidates[i]), float(s[i])) for i in order]
+
+
+def _ranking(candidates: np.ndarray, scores: np.ndarray,
+             published: np.ndarray | None) -> Callable[[int], np.ndarray]:
+    """The k best candidates (document numbers, best first) for any k: prefixes of one total order.
+
+    By relevance: `_top`. By date (`published` given): newest first; the same date,
+    the better score; then document order.
+    """
+    if published is None:
+        return lambda k: np.fromiter((d for d, _ in _top(candidates, scores, k)), dtype=np.int64)
+    order = candidates[np.lexsort((candidates, -scores[candidates], -published[candidates]))]
+    return lambda k: order[:k]
+
+
+def _collapsed_hit(searcher, docnum: int, score: float, terms: QueryTerms, keys: np.ndarray,
+                   matched: np.ndarray, published: np.ndarray) -> Hit:
+    """The hit of `docnum`'s group: its original, at `docnum`'s score, listing the other copies."""
+    stored: dict[int, dict] = {}
+
+    def fields(d: int) -> dict:
+        if d not in stored:
+            stored[d] = searcher.stored_fields(d)
+        return stored[d]
+
+    group = members(int(keys[docnum]), keys, matched, published, lambda d: fields(d)["url"])
+    hit = _hit(fields(group.original), score, terms)
+    hit.copies_total = len(group.copies)
+    for d in group.copies[:MAX_LISTED]:
+        a = article_from_stored(fields(d))
+        hit.copies.append(Copy(url=a.url, title=a.title, source=a.source, published=a.published))
+    return hit
 
 
 def _facet_counts(snap: Snapshot, name: str, matched: np.ndarray) -> dict[str, int]:

@@ -11,6 +11,20 @@ from typing import Any
 MAX_PAGE = 1000
 
 
+@dataclass(slots=True, frozen=True)
+class Copy:
+    """Another publication of a hit's story (search/collapse.py): where, and when."""
+
+    url: str
+    title: str
+    source: str
+    published: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "title": self.title, "source": self.source,
+                "published": self.published.isoformat() if self.published else None}
+
+
 @dataclass(slots=True)
 class Hit:
     url: str
@@ -25,6 +39,10 @@ class Hit:
     category: str = ""
     # keys of the legal documents the article cites ("100/2019/NĐ-CP"), in order of first mention
     cites: list[str] = field(default_factory=list)
+    # With copies collapsed: the other matching publications of the story, earliest first
+    # (at most collapse.MAX_LISTED), and how many there are in all.
+    copies: list[Copy] = field(default_factory=list)
+    copies_total: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -38,6 +56,8 @@ class Hit:
             "score": round(self.score, 4),
             "snippet": self.snippet,
             "cites": self.cites,
+            "copies": [c.to_dict() for c in self.copies],
+            "copies_total": self.copies_total,
         }
 
 
@@ -56,16 +76,26 @@ class SearchResult:
     # The indexing number of the last article indexed in the index generation searched
     # (-1: empty): `search(indexed_after=...)` of a later search finds only what came after.
     indexed_through: int = -1
+    # With copies collapsed (the default): how many stories the `total` articles are,
+    # one hit each; None when every copy is its own hit (collapse=False).
+    groups: int | None = None
+
+    @property
+    def collapsed(self) -> bool:
+        return self.groups is not None
 
     @property
     def pages(self) -> int:
-        """Pages the engine will serve: every match, up to MAX_PAGE pages."""
-        return min((self.total + self.limit - 1) // self.limit, MAX_PAGE) if self.limit else 0
+        """Pages the engine will serve: every hit (a story when collapsed), up to MAX_PAGE pages."""
+        shown = self.groups if self.groups is not None else self.total
+        return min((shown + self.limit - 1) // self.limit, MAX_PAGE) if self.limit else 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "total": self.total,
+            "groups": self.groups,
+            "collapsed": self.collapsed,
             "took_ms": round(self.took_ms, 2),
             "page": self.page,
             "pages": self.pages,

@@ -76,7 +76,8 @@ def create_app(index: str | os.PathLike | None = None, *, engine: SearchEngine |
         p = parse_params(qp.get("q"), page=qp.get("page"), limit=qp.get("limit"),
                          sources=qp.getlist("source"), since=qp.get("since"),
                          until=qp.get("until"), sort=qp.get("sort"),
-                         cites=qp.getlist("cites"), cites_type=qp.get("cites_type"))
+                         cites=qp.getlist("cites"), cites_type=qp.get("cites_type"),
+                         collapse=qp.get("collapse"))
         if not p.q.strip() and not p.cites and not p.cites_type:
             # The engine's cached searcher: len(engine) opens a new reader (a second on 58k docs).
             documents = holder.read(lambda e: e.searcher().doc_count())
@@ -134,15 +135,19 @@ def create_app(index: str | os.PathLike | None = None, *, engine: SearchEngine |
             description="Only articles citing this legal document, e.g. 100/2019/NĐ-CP (repeatable: all of them)")] = None,
         cites_type: Annotated[str | None, Query(description='Only articles citing a document of this type, '
                                                             'e.g. "Nghị định"')] = None,
+        collapse: Annotated[bool, Query(description="One hit per story, the other copies in its `copies` "
+                                                    "(false: every copy is a hit)")] = True,
     ) -> JSONResponse:
         """The same JSON as `govsearch query --json`: hits with HTML-escaped `snippet` and
         `title_highlighted` (`<mark>` around matched syllables) and the documents each cites
         (`cites`), `facets` (also over the cited documents: `cites_type`, `cites_issuer`, and the
-        20 most cited, `cites`), `suggestion`, `notices`."""
+        20 most cited, `cites`), `suggestion`, `notices`. Copies of a story are one hit (its
+        earliest publication) listing the others in `copies`; `total` and the facets count
+        articles, `groups` the hits there are to page through."""
         if q is None and not cites and not cites_type:
             return _error(422, "q: Field required (or give cites or cites_type)")
         p = parse_params(q, page=page, limit=limit, sources=source, since=since, until=until, sort=sort,
-                         cites=cites, cites_type=cites_type)
+                         cites=cites, cites_type=cites_type, collapse=collapse)
         return JSONResponse(holder.read(lambda e: run_search(e, p)).to_dict())
 
     @app.get("/feed.atom", summary="Atom feed of the newest matching articles", response_class=Response,
@@ -157,7 +162,8 @@ def create_app(index: str | os.PathLike | None = None, *, engine: SearchEngine |
         until: Annotated[str | None, Query(description=f"Published on or before ({DATE_FORMATS})")] = None,
     ) -> Response:
         """The newest articles matching the search, by publication date (undated articles are left
-        out: a feed is read in time order). A feed reader polls it to be told of new ones."""
+        out: a feed is read in time order). A feed reader polls it to be told of new ones. A story
+        published on several portals is one entry (its earliest publication), as on the page."""
         p = parse_params(q, limit=limit, sources=source, since=since, until=until, sort="date")
         result = holder.read(lambda e: run_search(e, p))
         home = str(request.base_url)

@@ -35,6 +35,8 @@ def document_view(doc: Citation, p: SearchParams, result: SearchResult) -> Docum
     v = DocumentView(key=doc.key, heading=heading(doc), doc_type=doc.doc_type, issuer=doc.issuer)
     found = f"{number(result.total)} bài viết trích dẫn văn bản này" if result.total else \
         "Chưa có bài viết nào trích dẫn văn bản này"
+    if result.groups is not None and result.groups != result.total:
+        found += f" ({number(result.groups)} tin sau khi gộp bản sao)"
     v.summary = f"{found}, mới nhất trước ({seconds(result.took_ms)} giây)"
     first = (result.page - 1) * result.limit + 1
     v.hits = [_hit(i, h) for i, h in enumerate(result.hits, first)]

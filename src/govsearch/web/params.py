@@ -38,6 +38,7 @@ class SearchParams:
     sort: str = "relevance"
     cites: tuple[str, ...] = ()  # canonical document keys
     cites_type: str = ""
+    collapse: bool = True  # one hit per story, its copies under it (collapse=false: every copy)
     since_dt: datetime | None = field(default=None, compare=False)
     until_dt: datetime | None = field(default=None, compare=False)
 
@@ -48,7 +49,8 @@ class SearchParams:
 def parse_params(q: str | None, *, page: str | int | None = None, limit: str | int | None = None,
                  sources: list[str] | tuple[str, ...] | None = None, since: str | None = None,
                  until: str | None = None, sort: str | None = None,
-                 cites: list[str] | tuple[str, ...] | None = None, cites_type: str | None = None) -> SearchParams:
+                 cites: list[str] | tuple[str, ...] | None = None, cites_type: str | None = None,
+                 collapse: str | bool | None = None) -> SearchParams:
     """Check every parameter; the first bad one raises ParamError with a message for people."""
     page_n = _int(page, "page", 1, 1, MAX_PAGE)
     limit_n = _int(limit, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
@@ -74,16 +76,32 @@ def parse_params(q: str | None, *, page: str | int | None = None, limit: str | i
         keys.append(key)
     return SearchParams(q=q or "", page=page_n, limit=limit_n, sources=clean, since=since,
                         until=until, sort=sort, since_dt=since_dt, until_dt=until_dt,
-                        cites=tuple(dict.fromkeys(keys)), cites_type=(cites_type or "").strip())
+                        cites=tuple(dict.fromkeys(keys)), cites_type=(cites_type or "").strip(),
+                        collapse=_bool(collapse, "collapse", True))
 
 
 def run_search(engine: SearchEngine, p: SearchParams) -> SearchResult:
     try:
         return engine.search(p.q, limit=p.limit, page=p.page, source=list(p.sources) or None,
                              since=p.since_dt, until=p.until_dt, sort=p.sort,
-                             cites=list(p.cites) or None, cites_type=p.cites_type or None)
+                             cites=list(p.cites) or None, cites_type=p.cites_type or None,
+                             collapse=p.collapse)
     except QueryError as e:
         raise ParamError(str(e), "Không thực hiện được truy vấn này; hãy thử từ khóa khác.") from None
+
+
+def _bool(value: str | bool | None, name: str, default: bool) -> bool:
+    if value is None or isinstance(value, bool):
+        return default if value is None else value
+    text = value.strip().lower()
+    if not text:
+        return default
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
+    raise ParamError(f"{name} must be true or false, not {value!r}",
+                     f"Tham số {name} phải là true hoặc false, không phải «{value}».")
 
 
 def _int(value: str | int | None, name: str, default: int, lo: int, hi: int) -> int:

@@ -31,6 +31,15 @@ class Link:
 
 
 @dataclass(slots=True)
+class CopyView:
+    url: str | None  # None when not http(s)
+    display_url: str
+    title: str
+    source: str
+    date: str
+
+
+@dataclass(slots=True)
 class HitView:
     number: int
     url: str | None  # None when the stored URL is not http(s): never link javascript:...
@@ -39,6 +48,8 @@ class HitView:
     snippet_html: str
     source: str
     date: str
+    copies: list[CopyView] = field(default_factory=list)
+    copies_label: str = ""  # "2 bản khác: baochinhphu.vn, thainguyen.gov.vn"
 
 
 @dataclass(slots=True)
@@ -78,6 +89,8 @@ def href(p: SearchParams, **changes) -> str:
         pairs.append(("sort", p.sort))
     if p.limit != DEFAULT_LIMIT:
         pairs.append(("limit", p.limit))
+    if not p.collapse:
+        pairs.append(("collapse", "false"))
     if p.page != 1:
         pairs.append(("page", p.page))
     return "?" + urlencode(pairs)
@@ -120,6 +133,8 @@ NOTICES_VI: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"query could not be parsed; searched its words instead"),
      "Không phân tích được truy vấn; đã tìm theo từng từ trong đó."),
     (re.compile(r"nothing to search for in the query"), "Truy vấn không có từ nào để tìm."),
+    (re.compile(r"copies are not merged on a cluster index yet: every copy is its own hit"),
+     "Chỉ mục trên cụm máy chủ chưa gộp bản sao: mỗi bản là một kết quả."),
     (re.compile(r"(?P<what>.+?) is not a date \(try (?P<example>\S+)\); ignored"),
      "«{what}» không phải là ngày (ví dụ đúng: {example}) nên đã được bỏ qua."),
 ]
@@ -154,6 +169,9 @@ def stats_view(stats: IndexStats) -> StatsView:
 def search_view(p: SearchParams, result: SearchResult) -> SearchView:
     v = SearchView(params=p, notices=[notice_vi(n) for n in result.notices])
     found = f"Khoảng {number(result.total)} kết quả" if result.total else "Không có kết quả"
+    if result.groups is not None and result.groups != result.total:
+        # total counts articles; the pages list stories, each copy under its first publication
+        found += f" ({number(result.groups)} tin sau khi gộp bản sao)"
     v.summary = f"{found} ({seconds(result.took_ms)} giây)"
     v.empty = not result.hits
     first = (result.page - 1) * result.limit + 1
@@ -184,11 +202,20 @@ def document_path(key: str) -> str:
     return "van-ban/" + quote(key, safe="/")
 
 
+def _safe(url: str) -> str | None:
+    return url if url.startswith(("http://", "https://")) else None
+
+
 def _hit(number_: int, h) -> HitView:
-    safe = h.url if h.url.startswith(("http://", "https://")) else None
-    return HitView(number=number_, url=safe, display_url=h.url,
-                   title_html=h.title_highlighted or h.title, snippet_html=h.snippet,
-                   source=h.source, date=day(h.published))
+    v = HitView(number=number_, url=_safe(h.url), display_url=h.url,
+                title_html=h.title_highlighted or h.title, snippet_html=h.snippet,
+                source=h.source, date=day(h.published))
+    if h.copies_total:
+        v.copies = [CopyView(_safe(c.url), c.url, c.title, c.source, day(c.published)) for c in h.copies]
+        sources = ", ".join(dict.fromkeys(c.source or "?" for c in h.copies))
+        more = f" và {number(h.copies_total - len(h.copies))} bản nữa" if h.copies_total > len(h.copies) else ""
+        v.copies_label = f"{number(h.copies_total)} bản khác: {sources}{more}"
+    return v
 
 
 def _source_links(p: SearchParams, counts: dict[str, int]) -> list[Link]:
