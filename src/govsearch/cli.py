@@ -789,7 +789,7 @@ def migrate(
 ) -> None:
     """Copy every article of one index into another (a folder into a cluster, or back): export and
     import in one, resumable: run the same command again after an interruption."""
-    from .backends.migrate import Migration, index_name
+    from . import Migration
 
     src = open_engine(source)
     try:
@@ -798,7 +798,7 @@ def migrate(
         src.close()
         raise
     # a Path keeps one slash of a URL's two: the engines' own names in messages
-    src_name, dst_name = index_name(src), index_name(dst)
+    src_name, dst_name = Migration.name_of(src), Migration.name_of(dst)
     try:
         try:
             job = Migration(src, dst, batch=batch)
@@ -836,8 +836,7 @@ def migrate(
 
 def _check_cluster(index: Path, as_json: bool) -> bool:
     """`govsearch check` of a cluster URL (False: `index` is a folder)."""
-    from .backends import parse_cluster_url
-    from .backends.check import check_cluster
+    from . import check_cluster, parse_cluster_url
 
     try:
         where = parse_cluster_url(index)

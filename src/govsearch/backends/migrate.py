@@ -47,6 +47,8 @@ class Migration:
     restarted_because: str = ""
     checkpoint: Path = field(init=False)
 
+    name_of = staticmethod(index_name)
+
     def __post_init__(self) -> None:
         if index_name(self.source) == index_name(self.target):
             raise InputError(f"--from and --to name the same index ({index_name(self.source)})")
