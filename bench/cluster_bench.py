@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from baselines import BuildStats, GovsearchSystem, _Timer, path_size
+from baselines import BuildStats, GovsearchSystem, _Timer, index_matches, path_size
 from corpus import CORPUS_FULL, CORPUS_SAMPLE, Doc, load_docs, provenance, raw_text_bytes
 import phrase_precision as pp
 from relevance import ALL_KINDS, K, add_common_args, evaluate, make_queries, summarize
@@ -84,6 +84,10 @@ class ClusterSystem:
         # every copy allocated before the clock starts
         self.client.request("GET", f"/_cluster/health/{self.where.index}",
                             params={"wait_for_status": "green", "timeout": "120s"}, ok=(408,))
+
+    def count(self) -> int:
+        r = self.client.request("GET", f"/{self.where.index}/_count", ok=(404,))
+        return int(r.get("count", -1))
 
     def jvm_cpu_s(self) -> float:
         nodes = self.client.request("GET", "/_nodes/stats/process")["nodes"].values()
@@ -162,6 +166,18 @@ def embedded_process_memory(path: Path, queries: Sequence[str]) -> dict[str, int
     return json.loads(p.stdout)
 
 
+def imported_from(log: Path | None) -> dict[str, dict[str, float]]:
+    """The import lines ("embedded: N docs in S s = R docs/s") of an earlier run's log."""
+    import re
+
+    out: dict[str, dict[str, float]] = {}
+    text = log.read_text() if log is not None and log.exists() else ""
+    for name, n, wall in re.findall(r"^(embedded|cluster): (\d+) docs in (\d+) s", text, re.M):
+        out[name] = {"docs": int(n), "wall_s": float(wall), "cpu_s": float("nan"),
+                     "docs_per_s": int(n) / float(wall)}
+    return out
+
+
 def add_embedded(system: GovsearchSystem, docs: Sequence[Doc]) -> BuildStats:
     """More articles into an existing embedded index, as `govsearch import` adds them."""
     from govsearch import Article, SearchEngine
@@ -222,7 +238,9 @@ def markdown(result: dict[str, Any]) -> str:
               "| index MB | p50 ms | p95 ms | memory MB |", "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for st in result["steps"]:
         for name in ("embedded", "cluster"):
-            imp, lat = st["imports"][name], st["latency"][name]
+            imp = st["imports"].get(name) or {"docs": 0, "wall_s": float("nan"), "cpu_s": float("nan"),
+                                              "docs_per_s": float("nan")}
+            lat = st["latency"][name]
             if name == "embedded":
                 size = mb(st["sizes"]["embedded"])
                 memory = f"RSS {mb(st['memory']['embedded_rss'])} (peak {mb(st['memory']['embedded_max_rss'])})"
@@ -249,6 +267,7 @@ def markdown(result: dict[str, Any]) -> str:
                 continue
             lines.append(f"| {kind} | {e['n']} | {e['mrr10']:.3f} | {c['mrr10']:.3f} | "
                          f"{c['mrr10'] - e['mrr10']:+.3f} | {e['recall10']:.3f} | {c['recall10']:.3f} |")
+    if result.get("phrases"):
         ph = result["phrases"]
         lines += ["", "Phrase precision at 1x (share of the top k holding the phrase):", "",
                   "| engine | phrases | as typed | accentless | document numbers (top 3 citing) |",
@@ -258,6 +277,7 @@ def markdown(result: dict[str, Any]) -> str:
             if s:
                 lines.append(f"| {name} | {s['n']} | {s['typed']:.3f} | {s['accentless']:.3f} | "
                              f"{ph['numbers'][name]} |")
+    if result.get("latency_by_kind"):
         lat = result["latency_by_kind"]
         lines += ["", "Latency at 1x by kind, p50 / p95 ms:", "", "| kind | n | embedded | cluster |",
                   "|---|---:|---:|---:|"]
@@ -275,6 +295,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--growth", default="2,4", help="sizes after the first, as multiples of the corpus ('' for none)")
     p.add_argument("--heap", default="1g", help="JVM heap of each node of the fresh cluster")
     p.add_argument("--url", default=None, help="a running cluster's opensearch:// URL (its index is replaced)")
+    p.add_argument("--targets", type=int, default=300, help="targets for the main title kinds")
+    p.add_argument("--special", type=int, default=100, help="targets for other_tone and abbrev each")
+    p.add_argument("--body-targets", type=int, default=150, help="targets for each body kind (0: none)")
+    p.add_argument("--reuse", action="store_true",
+                   help="keep both indexes when they hold these documents (with --url: the cluster's)")
+    p.add_argument("--import-log", type=Path, default=None,
+                   help="with --reuse: the log of the run that built them, for its import lines")
     a = p.parse_args(argv)
     prov = provenance()
     os.environ["GOVSEARCH_CLUSTER_HEAP"] = a.heap  # read when govsearch.backends.local is imported
@@ -310,14 +337,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     embedded.name = "embedded"
     cluster = ClusterSystem(url)
     try:
-        cluster.reset()
+        reuse = a.reuse and index_matches(embedded.path, docs) and cluster.count() == len(docs)
+        if not reuse:
+            cluster.reset()
         settings = cluster.client.request("GET", f"/{cluster.where.index}/_settings")
         idx = next(iter(settings.values()))["settings"]["index"]
         health = cluster.client.request("GET", "/_cluster/health")
         result["cluster"] = {"url": url, "nodes": health["number_of_nodes"], "shards": int(idx["number_of_shards"]),
                              "replicas": int(idx["number_of_replicas"]), "heap": a.heap}
 
-        all_q = make_queries(docs, 300, 100, a.seed, n_body=150)
+        all_q = make_queries(docs, a.targets, a.special, a.seed, n_body=a.body_targets)
         timed, warm = pick_queries(all_q, a.queries, a.warmup, a.seed)
         result.update(timed_queries=len(timed), warmup_queries=len(warm),
                       query_kinds=dict(Counter(q.kind for q in timed)))
@@ -330,30 +359,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             cluster.open()
             try:
                 lat = latency([embedded, cluster], timed, warm)
-                if relevance:
-                    outcomes = []
-                    for s in (embedded, cluster):
-                        outcomes += evaluate(s, all_q)
-                    result["relevance"] = summarize(outcomes)
-                    holders, cites = pp.find_holders(docs)
-                    per, numbers = [], {}
-                    for s in (embedded, cluster):
-                        per += pp.evaluate_phrases(s, holders)
-                        nums = pp.evaluate_numbers(s, cites)
-                        numbers[s.name] = f"{sum(o.hits_holding for o in nums)}/{sum(o.k for o in nums)}"
-                    result["phrases"] = {"summary": pp.summarize(per), "numbers": numbers}
-                    by_kind = {}
-                    for kind in sorted({q.kind for q in timed}):
-                        row: dict[str, Any] = {"n": sum(1 for q in timed if q.kind == kind)}
-                        for name, xs in lat.items():
-                            ks = [t for t, q in zip(xs, timed) if q.kind == kind]
-                            row[name] = {"p50_ms": statistics.median(ks), "p95_ms": percentile(ks, 95)}
-                        by_kind[kind] = row
-                    result["latency_by_kind"] = by_kind
                 process_rss = rss_bytes()
             finally:
                 embedded.close()
                 cluster.close()
+            if relevance:
+                by_kind = {}
+                for kind in sorted({q.kind for q in timed}):
+                    row: dict[str, Any] = {"n": sum(1 for q in timed if q.kind == kind)}
+                    for name, xs in lat.items():
+                        ks = [t for t, q in zip(xs, timed) if q.kind == kind]
+                        row[name] = {"p50_ms": statistics.median(ks), "p95_ms": percentile(ks, 95)}
+                    by_kind[kind] = row
+                result["latency_by_kind"] = by_kind
             probe = embedded_process_memory(embedded.path, [q.text for q in list(warm) + list(timed)[:150]])
             one, both = cluster.sizes()
             step = Step(factor, n_docs, raw, imports,
@@ -368,6 +386,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             result.setdefault("latencies_ms", {})[str(factor)] = lat
             save()
             print(markdown(result).split("\n\n")[1], flush=True)
+            if not relevance:
+                return
+            # written after each part: a run stopped later keeps what it measured
+            embedded.open()
+            cluster.open()
+            try:
+                outcomes = []
+                for s in (embedded, cluster):
+                    outcomes += evaluate(s, all_q)
+                result["relevance"] = summarize(outcomes)
+                save()
+                print("relevance done", flush=True)
+                holders, cites = pp.find_holders(docs)
+                per, numbers = [], {}
+                for s in (embedded, cluster):
+                    per += pp.evaluate_phrases(s, holders)
+                    nums = pp.evaluate_numbers(s, cites)
+                    numbers[s.name] = f"{sum(o.hits_holding for o in nums)}/{sum(o.k for o in nums)}"
+                result["phrases"] = {"summary": pp.summarize(per), "numbers": numbers}
+                save()
+            finally:
+                embedded.close()
+                cluster.close()
 
         def row(st: BuildStats, jvm: float | None = None) -> dict[str, float]:
             r = {"docs": st.docs, "wall_s": st.wall_s, "cpu_s": st.cpu_s, "docs_per_s": st.docs_per_s}
@@ -375,14 +416,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 r["jvm_cpu_s"] = jvm
             return r
 
-        gc.collect()
-        e = embedded.build(docs)
-        print(f"embedded: {e.docs} docs in {e.wall_s:.0f} s = {e.docs_per_s:.0f} docs/s", flush=True)
-        gc.collect()
-        c = cluster.add(docs)
-        print(f"cluster: {c.docs} docs in {c.wall_s:.0f} s = {c.docs_per_s:.0f} docs/s", flush=True)
-        measure(1, len(docs), raw_text_bytes(docs), {"embedded": row(e), "cluster": row(c, cluster.last_jvm_cpu_s)},
-                relevance=True)
+        if reuse:
+            # the indexes an earlier run of this command built (and timed: its log has the import lines)
+            imports = imported_from(a.import_log)
+            print(f"reusing both indexes; imports from {a.import_log}: {imports}", flush=True)
+        else:
+            gc.collect()
+            e = embedded.build(docs)
+            print(f"embedded: {e.docs} docs in {e.wall_s:.0f} s = {e.docs_per_s:.0f} docs/s", flush=True)
+            gc.collect()
+            c = cluster.add(docs)
+            print(f"cluster: {c.docs} docs in {c.wall_s:.0f} s = {c.docs_per_s:.0f} docs/s", flush=True)
+            imports = {"embedded": row(e), "cluster": row(c, cluster.last_jvm_cpu_s)}
+        measure(1, len(docs), raw_text_bytes(docs), imports, relevance=True)
 
         held, raw = len(docs), raw_text_bytes(docs)
         for factor in [int(f) for f in a.growth.split(",") if f.strip()]:
