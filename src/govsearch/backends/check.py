@@ -90,7 +90,8 @@ def check_cluster(where: ClusterURL) -> ClusterCheck:
             result.problems.append(f"no index {where.index!r} on the cluster")
             return result
         result.exists = True
-        meta = (next(iter(mapping.values()), {}).get("mappings") or {}).get("_meta") or {}
+        first: dict[str, Any] = next(iter(mapping.values()), {})
+        meta = (first.get("mappings") or {}).get("_meta") or {}
         result.schema_version = meta.get("govsearch_schema")
         if result.schema_version != result.expected_schema_version:
             result.problems.append(f"the index has govsearch schema {result.schema_version}, this govsearch "

@@ -27,8 +27,8 @@ from typing import Any
 from ..article import VIETNAM_TZ, Article
 from ..errors import IndexNotFoundError, SchemaVersionError
 from ..index import IndexStats
-from ..search.arguments import QueryError, checked_arguments, parse_or_degrade
-from ..search.build import build_plan
+from ..search.arguments import checked_arguments, parse_or_degrade
+from ..search.build import Plan, build_plan
 from ..search.cited import CITED_FACETS, TOP_CITED
 from ..search.engine import _cited_filter
 from ..search.parse import ParsedQuery, parse_query
@@ -308,11 +308,11 @@ class ClusterEngine:
             result.took_ms = (time.perf_counter() - t0) * 1000
             return result
         # what the embedded engine filters by beside the query (search/engine.py)
-        extra = [{"term": {"cites": key}} for key in cited[0]]
+        extra: list[dict[str, Any]] = [{"term": {"cites": key}} for key in cited[0]]
         extra += [{"term": {"cites_type": t}} for t in cited[1]]
         if indexed_after is not None:
             extra.append({"range": {"seq": {"gt": int(indexed_after)}}})
-        plan = None
+        plan: Plan | None = None
         if pq.empty:  # a filter alone (cites=): every article it keeps, newest first
             sort = result.sort = "date"
             base = {"bool": {"filter": filters(pq, sources, since, until) + extra,
