@@ -243,7 +243,8 @@ def markdown(result: dict[str, Any]) -> str:
             lat = st["latency"][name]
             if name == "embedded":
                 size = mb(st["sizes"]["embedded"])
-                memory = f"RSS {mb(st['memory']['embedded_rss'])} (peak {mb(st['memory']['embedded_max_rss'])})"
+                # (ru_maxrss of the probe is not reported: Linux carries the forking bench's peak across exec)
+                memory = f"RSS {mb(st['memory']['embedded_rss'])}"
                 cpu = f"{imp['cpu_s']:.0f}"
             else:
                 size = f"{mb(st['sizes']['cluster_one_copy'])} per copy, {mb(st['sizes']['cluster_all_copies'])} all"
