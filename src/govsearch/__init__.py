@@ -28,7 +28,9 @@ from .text.citations import Citation
 
 # The crawler's errors and the cluster's set-up, without importing them for every `import govsearch`.
 _LAZY = {"CrawlStateError": ".crawl.state", "CrawlBusyError": ".crawl.state",
-         "PortalError": ".crawl.portals", "init_cluster": ".backends.opensearch"}
+         "PortalError": ".crawl.portals", "init_cluster": ".backends.opensearch",
+         "ClusterCheck": ".backends.check", "check_cluster": ".backends.check",
+         "Migration": ".backends.migrate", "parse_cluster_url": ".backends"}
 
 
 def __getattr__(name: str):
@@ -51,6 +53,7 @@ __all__ = [
     "Article",
     "ArticleError",
     "Citation",
+    "ClusterCheck",
     "Copy",
     "CrawlBusyError",
     "CrawlError",
@@ -66,6 +69,7 @@ __all__ = [
     "IndexStoreError",
     "InputError",
     "JsonlReader",
+    "Migration",
     "NewSinceLast",
     "PortalError",
     "QueryError",
@@ -75,6 +79,8 @@ __all__ = [
     "SearchResult",
     "check_index",
     "init_cluster",
+    "check_cluster",
+    "parse_cluster_url",
     "cited_document",
     "cited_key",
     "default_index_path",

@@ -626,7 +626,10 @@ def check(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
 
     Exits 3 when something is missing or damaged, and says how to rebuild.
     Read-only: safe while an import, a crawl or a server uses the index.
+    On a cluster URL: the cluster's health, the index and its schema, the template, the documents.
     """
+    if _check_cluster(index or default_index_path(), as_json):
+        return
     result = check_index(index or default_index_path())
     if as_json:
         out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
@@ -767,6 +770,111 @@ def extract_command(
     out.print(table)
     if result.missing:
         out.print(f"missing  {', '.join(result.missing)}")
+
+
+# --- delete, migrate, and check on a cluster ---------------------------------
+
+@app.command()
+def delete(
+    urls: Annotated[list[str], typer.Argument(help="URLs of the articles to remove.", show_default=False)],
+    index: IndexOpt = None,
+) -> None:
+    """Remove articles by URL; exit 1 when some were not in the index (the others are removed)."""
+    engine = open_engine(index)
+    try:
+        missing = [url for url in urls if not engine.delete(url)]
+        left = len(engine)
+    finally:
+        engine.close()
+    for url in missing:
+        err.print(escape(f"not in the index: {url}"))
+    err.print(escape(f"deleted {len(urls) - len(missing)} of {len(urls)} articles; "
+                     f"the index holds {left} articles"))
+    if missing:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command()
+def migrate(
+    source: Annotated[Path, typer.Option("--from", help="The index to copy: a folder or opensearch://HOST:PORT/INDEX.",
+                                         show_default=False)],
+    target: Annotated[Path, typer.Option("--to", help="The index to copy into (created if missing).",
+                                         show_default=False)],
+    batch: Annotated[int, typer.Option(help="Articles per commit (and per checkpoint).", min=1)] = BATCH,
+    restart: Annotated[bool, typer.Option(help="Ignore a checkpoint left by an interrupted migration.")] = False,
+) -> None:
+    """Copy every article of one index into another (a folder into a cluster, or back): export and
+    import in one, resumable: run the same command again after an interruption."""
+    from . import Migration
+
+    src = open_engine(source)
+    try:
+        dst = open_engine(target, create=True)
+    except typer.Exit:
+        src.close()
+        raise
+    # a Path keeps one slash of a URL's two: the engines' own names in messages
+    src_name, dst_name = Migration.name_of(src), Migration.name_of(dst)
+    try:
+        try:
+            job = Migration(src, dst, batch=batch)
+        except InputError as e:
+            raise fail(str(e), EXIT_USAGE) from None
+        with _progress() as progress:
+            task = progress.add_task(f"migrating into {dst_name}", total=None)
+            first = True
+
+            def show(done: int, total: int) -> None:
+                nonlocal first
+                if first and job.resumed_from:
+                    err.print(escape(f"resuming after {job.resumed_from} of {total} articles (already "
+                                     f"copied; --restart to redo)"))
+                first = False
+                progress.update(task, completed=done, total=total)
+
+            try:
+                sent = job.run(restart=restart, progress=show)
+            except KeyboardInterrupt:
+                err.print(escape(f"interrupted: {job.done} of {job.total} articles are in {dst_name}; "
+                                 f"run the same command again to resume"))
+                raise typer.Exit(EXIT_INTERRUPTED) from None
+            except IndexStoreError as e:
+                raise fail(f"{e}; {job.done} of {job.total} articles are in {dst_name}; run the same command "
+                           f"again to resume", EXIT_INDEX) from None
+        if job.restarted_because:
+            err.print(escape(f"note: started over: {job.restarted_because}"))
+        err.print(escape(f"migrated {job.total} articles from {src_name} to {dst_name} ({sent} sent by this run); "
+                         f"{dst_name} holds {len(dst)} articles"))
+    finally:
+        src.close()
+        dst.close()
+
+
+def _check_cluster(index: Path, as_json: bool) -> bool:
+    """`govsearch check` of a cluster URL (False: `index` is a folder)."""
+    from . import check_cluster, parse_cluster_url
+
+    try:
+        where = parse_cluster_url(index)
+    except InputError as e:
+        raise fail(str(e), EXIT_USAGE) from None
+    if where is None:
+        return False
+    result = check_cluster(where)
+    if as_json:
+        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        for problem in result.problems:
+            err.print(f"[red]error:[/red] {escape(problem)}")
+        for note in result.notes:
+            err.print(f"note: {escape(note)}")
+        if result.ok:
+            out.print(escape(result.line()), soft_wrap=True)
+        else:
+            err.print(escape(result.hint()))
+    if not result.ok:
+        raise typer.Exit(EXIT_INDEX)
+    return True
 
 
 cluster_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,

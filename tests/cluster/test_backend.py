@@ -58,8 +58,7 @@ def test_same_results_facets_and_snippets_as_the_embedded_engine(engines):
         a, b = embedded.search(q, collapse=False), cluster.search(q, collapse=False)
         assert b.total == a.total, q
         assert [h.url for h in b.hits] == [h.url for h in a.hits], q
-        # the cited-document facets are the embedded index's only, for now (issue 10 is open)
-        assert b.facets == {k: v for k, v in a.facets.items() if not k.startswith("cites")}, q
+        assert b.facets == a.facets, q
         assert (b.suggestion, b.notices) == (a.suggestion, a.notices), q
         assert [h.snippet for h in b.hits] == [h.snippet for h in a.hits], q
         assert [h.title_highlighted for h in b.hits] == [h.title_highlighted for h in a.hits], q

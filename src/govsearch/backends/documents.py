@@ -15,6 +15,7 @@ from ..article import VIETNAM_TZ, Article
 from ..index.pairs import article_pairs
 from ..index.schema import article_from_stored
 from ..text import analyze, bigrams
+from ..text.citations import find_citations
 
 
 def pair_term(key: int) -> str:
@@ -27,7 +28,8 @@ def doc_id(url: str) -> str:
     return hashlib.sha1(url.encode("utf-8")).hexdigest()
 
 
-def to_doc(article: Article) -> dict[str, Any]:
+def to_doc(article: Article, seq: int = 0) -> dict[str, Any]:
+    """The cluster's document; `seq` is its indexing number (ClusterEngine hands them out in order)."""
     title = analyze(article.title)
     body = analyze(article.text)
     keys, counts = article_pairs(title, body)
@@ -42,6 +44,7 @@ def to_doc(article: Article) -> dict[str, Any]:
         "body_f": " ".join(body[1]),
         "pairs": pairs,
         "source": article.source,
+        "seq": seq,
         "doc": {
             "url": article.url, "title": article.title, "body": article.body,
             "summary": article.summary, "source": article.source, "author": article.author,
@@ -54,6 +57,14 @@ def to_doc(article: Article) -> dict[str, Any]:
     if article.category:
         # as the embedded index keys it: one lower-case keyword, commas as spaces
         doc["category"] = article.category.replace(",", " ").lower()
+    cited = find_citations(article.title + "\n" + article.text)
+    if cited:
+        # as the embedded index keeps them (index/schema.py): keys in order of first mention
+        doc["cites"] = [c.key for c in cited]
+        doc["cites_type"] = list(dict.fromkeys(c.doc_type for c in cited))
+        issuers = list(dict.fromkeys(c.issuer for c in cited if c.issuer))
+        if issuers:
+            doc["cites_issuer"] = issuers
     if article.published is not None:
         doc["published"] = article.published.isoformat()
         doc["year"] = str(article.published.astimezone(VIETNAM_TZ).year)
@@ -62,3 +73,8 @@ def to_doc(article: Article) -> dict[str, Any]:
 
 def from_source(source: dict[str, Any]) -> Article:
     return article_from_stored(source["doc"])
+
+
+def cites_of(source: dict[str, Any]) -> list[str]:
+    """The keys of the documents a stored document cites, in order of first mention."""
+    return list(source.get("cites") or [])

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
@@ -26,17 +27,19 @@ from typing import Any
 from ..article import VIETNAM_TZ, Article
 from ..errors import IndexNotFoundError, SchemaVersionError
 from ..index import IndexStats
-from ..search.arguments import QueryError, checked_arguments, parse_or_degrade
-from ..search.build import build_plan
-from ..search.parse import ParsedQuery
+from ..search.arguments import checked_arguments, parse_or_degrade
+from ..search.build import Plan, build_plan
+from ..search.cited import CITED_FACETS, TOP_CITED
+from ..search.engine import _cited_filter
+from ..search.parse import ParsedQuery, parse_query
 from ..search.rank import SNIPPET_CHARS, highlight, query_terms
 from ..search.results import Hit, SearchResult
 from ..search.suggest import MIN_CORRECTION_DF, restore_accents
 from . import ClusterURL, parse_cluster_url
 from .client import Client, ClusterError
-from .documents import doc_id, from_source, to_doc
+from .documents import cites_of, doc_id, from_source, to_doc
 from .frequencies import ClusterFrequencies, shard_routings
-from .query import base_query, ranked_query
+from .query import base_query, exclusions, filters, ranked_query
 
 # documents per bulk request, and at most this many bytes of them
 BULK_DOCS = 500
@@ -44,6 +47,33 @@ BULK_BYTES = 8 << 20
 TEMPLATE_FILE = "index-template.json"
 # seconds the counts accent restoration reads are reused
 FREQUENCIES_TTL = 60.0
+# shard_size of the most-cited facet: counted exactly while a shard cites fewer documents
+CITED_SHARD_SIZE = 5_000
+
+
+class _Sequence:
+    """Indexing numbers in order: microseconds since the epoch, strictly growing in this process.
+
+    The embedded index counts its commits; a cluster has writers on several
+    machines and no counter they share (the distribution has no scripting
+    module for an atomic increment), so the number is the clock's: an article
+    indexed later gets a larger number, as `indexed_after` needs, as long as
+    the writers' clocks agree to within the time between two saved-query runs.
+    """
+
+    def __init__(self) -> None:
+        self._last = 0
+        self._lock = threading.Lock()
+
+    def take(self, n: int) -> int:
+        """The first of n consecutive fresh numbers."""
+        with self._lock:
+            first = max(self._last + 1, time.time_ns() // 1000)
+            self._last = first + n - 1
+            return first
+
+
+SEQUENCE = _Sequence()
 
 
 def template_path() -> Path:
@@ -154,7 +184,7 @@ class ClusterEngine:
         batch: list[dict] = []
         size = 0
         for article in articles:
-            doc = to_doc(article)
+            doc = to_doc(article, SEQUENCE.take(1))
             batch += [{"index": {"_index": self.index, "_id": doc_id(article.url)}}, doc]
             size += len(article.body) + len(article.title) + 200
             if len(batch) >= 2 * BULK_DOCS or size >= BULK_BYTES:
@@ -273,48 +303,64 @@ class ClusterEngine:
         Copies are not collapsed here yet (the template holds no copy groups): with
         `collapse` the result says so in a notice, and every copy is a hit.
         """
-        # Not in the cluster's index template yet: say so rather than ignore the filter.
-        for name, value in (("cites", cites), ("cites_type", cites_type), ("indexed_after", indexed_after)):
-            if value:
-                raise QueryError(f"{name} is not supported on a cluster index yet (embedded index only)")
         t0 = time.perf_counter()
         since, until, sources = checked_arguments(limit=limit, page=page, sort=sort, source=source,
                                                   since=since, until=until)
+        cited = _cited_filter(cites, cites_type)
         pq = parse_or_degrade(query)
         result = SearchResult(query=query, total=0, took_ms=0.0, page=page, limit=limit,
                               sort=sort, notices=list(pq.notices))
         if collapse:
             result.notices.append(NO_COLLAPSE)
-        if pq.empty:
+        if pq.empty and not any(cited):
             if query.strip():
                 result.notices.append("nothing to search for in the query")
             result.took_ms = (time.perf_counter() - t0) * 1000
             return result
-        restored, result.suggestion = self._readings(pq)
-        plan = build_plan(pq, restored)
-        base = base_query(plan, pq, sources, since, until)
+        # what the embedded engine filters by beside the query (search/engine.py)
+        extra: list[dict[str, Any]] = [{"term": {"cites": key}} for key in cited[0]]
+        extra += [{"term": {"cites_type": t}} for t in cited[1]]
+        if indexed_after is not None:
+            extra.append({"range": {"seq": {"gt": int(indexed_after)}}})
+        plan: Plan | None = None
+        if pq.empty:  # a filter alone (cites=): every article it keeps, newest first
+            sort = result.sort = "date"
+            base = {"bool": {"filter": filters(pq, sources, since, until) + extra,
+                             "must_not": exclusions(pq)}}
+        else:
+            restored, result.suggestion = self._readings(pq)
+            plan = build_plan(pq, restored)
+            base = base_query(plan, pq, sources, since, until)
+            base["bool"]["filter"] += extra
         top = 0.0
         first = None
-        if plan.pairs:
+        if plan is not None and plan.pairs:
             # the best base score sizes the adjacency bonus, as in the embedded engine
             first = self._search({"query": base, "size": 1, "track_total_hits": True,
                                   "_source": False, **self._aggs(facets)})
             top = float(first["hits"].get("max_score") or 0.0)
-        body: dict[str, Any] = {"query": ranked_query(base, plan, top), "from": (page - 1) * limit,
-                                "size": limit, "track_total_hits": True, "_source": ["doc"],
+        ranked = ranked_query(base, plan, top) if plan is not None else base
+        body: dict[str, Any] = {"query": ranked, "from": (page - 1) * limit,
+                                "size": limit, "track_total_hits": True, "_source": ["doc", "cites"],
                                 "sort": _sort(sort)}
         if first is None:
             body.update(self._aggs(facets))
         answer = self._search(body)
         stats = first or answer
         result.total = int(stats["hits"]["total"]["value"])
+        aggs = stats.get("aggregations") or {}
+        newest = ((aggs.get("indexed") or {}).get("through") or {}).get("value")
+        result.indexed_through = -1 if newest is None else int(newest)
         if facets:
-            aggs = stats.get("aggregations") or {}
             result.facets = {name: _buckets(aggs.get(name)) for name in ("source", "year")}
             # oldest month first, as the embedded engine's timeline (search/timeline.py)
             result.facets["month"] = {b["key_as_string"]: int(b["doc_count"])
                                       for b in (aggs.get("month") or {}).get("buckets", []) if b["doc_count"]}
-        terms = query_terms(pq)
+            for name in CITED_FACETS:
+                counts = _buckets(aggs.get(name))
+                result.facets[name] = dict(list(counts.items())[:TOP_CITED]) if name == "cites" else counts
+        # a filter alone: the snippet shows where the article cites the document
+        terms = query_terms(pq if not pq.empty else parse_query(" ".join(cited[0])))
         for h in answer["hits"]["hits"]:
             article = from_source(h["_source"])
             result.hits.append(Hit(
@@ -322,8 +368,9 @@ class ClusterEngine:
                 score=float(h.get("_score") or 0.0),
                 snippet=highlight(article.text, terms, max_chars=SNIPPET_CHARS),
                 title_highlighted=highlight(article.title, terms),
-                summary=article.summary, author=article.author, category=article.category))
-        if result.total == 0:
+                summary=article.summary, author=article.author, category=article.category,
+                cites=cites_of(h["_source"])))
+        if result.total == 0 and not pq.empty:
             result.suggestion = self._correction(pq) or result.suggestion
         result.took_ms = (time.perf_counter() - t0) * 1000
         return result
@@ -409,13 +456,19 @@ class ClusterEngine:
 
     @staticmethod
     def _aggs(facets: bool) -> dict[str, Any]:
-        if not facets:
-            return {}
-        return {"aggs": {"source": {"terms": {"field": "source", "size": 10_000}},
+        # the newest indexing number of the whole index, whatever matched (SearchResult.indexed_through)
+        aggs: dict[str, Any] = {"indexed": {"global": {}, "aggs": {"through": {"max": {"field": "seq"}}}}}
+        if facets:
+            aggs.update({"source": {"terms": {"field": "source", "size": 10_000}},
                          "year": {"terms": {"field": "year", "size": 1_000}},
                          "month": {"date_histogram": {"field": "published", "calendar_interval": "month",
                                                       "format": "yyyy-MM", "time_zone": "+07:00",
-                                                      "min_doc_count": 1}}}}
+                                                      "min_doc_count": 1}},
+                         "cites_type": {"terms": {"field": "cites_type", "size": 1_000}},
+                         "cites_issuer": {"terms": {"field": "cites_issuer", "size": 1_000}},
+                         "cites": {"terms": {"field": "cites", "size": TOP_CITED,
+                                             "shard_size": CITED_SHARD_SIZE}}})
+        return {"aggs": aggs}
 
     def close(self) -> None:
         self.client.close()
