@@ -7,6 +7,7 @@ Set GOVSEARCH_UPDATE_SCREENSHOT=1 to rewrite docs/search-results.png and docs/se
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -34,12 +35,9 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A real uvicorn server, started the way users start it: `govsearch serve`."""
-    index = tmp_path_factory.mktemp("browser") / "ix"
-    with SearchEngine(index) as engine:
-        engine.add_many(web_articles())
+@contextlib.contextmanager
+def serve_index(index: Path):
+    """`govsearch serve` on the index, started the way users start it; yields its base URL."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "govsearch.cli", "serve", "--index", str(index),
                              "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -59,6 +57,16 @@ def server(tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real uvicorn server over the web tests' articles."""
+    index = tmp_path_factory.mktemp("browser") / "ix"
+    with SearchEngine(index) as engine:
+        engine.add_many(web_articles())
+    with serve_index(index) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-
-import httpx
 import pytest
 
 from govsearch import SearchEngine
 
-from .conftest import free_port
 from .data import COPY_SOURCES, copy_articles, web_articles
-from .test_browser import DESKTOP, PHONE, box, browser, open_page, pytestmark  # noqa: F401 (fixtures, skip)
+from .test_browser import DESKTOP, PHONE, box, browser, open_page, pytestmark, serve_index  # noqa: F401 (fixtures, skip)
 
 
 @pytest.fixture(scope="module")
@@ -21,25 +15,8 @@ def copies_server(tmp_path_factory):
     index = tmp_path_factory.mktemp("browser-copies") / "ix"
     with SearchEngine(index) as engine:
         engine.add_many(web_articles() + copy_articles())
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "govsearch.cli", "serve", "--index", str(index),
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/api/stats", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"govsearch serve did not start: {proc.stdout.read().decode()}")
-            time.sleep(0.1)
+    with serve_index(index) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
