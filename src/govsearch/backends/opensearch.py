@@ -27,10 +27,9 @@ from typing import Any
 from ..article import VIETNAM_TZ, Article
 from ..errors import IndexNotFoundError, SchemaVersionError
 from ..index import IndexStats
-from ..search.arguments import checked_arguments, parse_or_degrade
+from ..search.arguments import checked_arguments, cited_filter, parse_or_degrade
 from ..search.build import Plan, build_plan
 from ..search.cited import CITED_FACETS, TOP_CITED
-from ..search.engine import _cited_filter
 from ..search.parse import ParsedQuery, parse_query
 from ..search.rank import SNIPPET_CHARS, highlight, query_terms
 from ..search.results import Hit, SearchResult
@@ -306,7 +305,7 @@ class ClusterEngine:
         t0 = time.perf_counter()
         since, until, sources = checked_arguments(limit=limit, page=page, sort=sort, source=source,
                                                   since=since, until=until)
-        cited = _cited_filter(cites, cites_type)
+        cited = cited_filter(cites, cites_type)
         pq = parse_or_degrade(query)
         result = SearchResult(query=query, total=0, took_ms=0.0, page=page, limit=limit,
                               sort=sort, notices=list(pq.notices))

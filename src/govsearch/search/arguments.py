@@ -8,6 +8,7 @@ from datetime import datetime
 from ..article import to_datetime
 from ..errors import InputError
 from ..index.schema import local_naive
+from .cited import cited_key
 from .parse import ParsedQuery, Unit, parse_query, to_syllables
 from .results import MAX_PAGE
 
@@ -49,4 +50,19 @@ def parse_or_degrade(query: str) -> ParsedQuery:
         return pq
 
 
-__all__ = ["MAX_LIMIT", "SORTS", "QueryError", "checked_arguments", "parse_or_degrade"]
+def cited_filter(cites: str | list[str] | None,
+                 cites_type: str | list[str] | None) -> tuple[list[str], list[str]]:
+    """The canonical keys and the types of the cites filters; a value that is neither is a QueryError."""
+    keys = []
+    for value in [cites] if isinstance(cites, str) else list(cites or []):
+        key = cited_key(value) if value and value.strip() else None
+        if key is None:
+            raise QueryError(f"cites: {value!r} is not a document number (e.g. 100/2019/NĐ-CP, "
+                             f"11-QĐi/TW, 89/QĐ-UBND, or a type and number: NĐ 100)")
+        keys.append(key)
+    types = [t.strip() for t in ([cites_type] if isinstance(cites_type, str) else list(cites_type or []))
+             if t and t.strip()]
+    return keys, types
+
+
+__all__ = ["MAX_LIMIT", "SORTS", "QueryError", "checked_arguments", "cited_filter", "parse_or_degrade"]

@@ -17,10 +17,10 @@ from ..article import VIETNAM_TZ, Article
 from ..index import IndexStats, IndexStore
 from ..index.copies import GROUP_FIELD
 from ..index.schema import article_from_stored, cites_from_stored, local_naive
-from .arguments import MAX_LIMIT, SORTS, QueryError, checked_arguments, parse_or_degrade
+from .arguments import MAX_LIMIT, SORTS, QueryError, checked_arguments, cited_filter, parse_or_degrade
 from .build import TITLE_RUN, Plan, build_plan, exclusion_phrases
 from .collapse import MAX_LISTED, collapsed_top, count_groups, group_keys, members
-from .cited import cited_facets, cited_key, cites_mask
+from .cited import cited_facets, cites_mask
 from .parse import ParsedQuery, parse_query
 from .phrases import phrase_mask
 from .rank import SNIPPET_CHARS, QueryTerms, adjacency_bonus, highlight, query_terms
@@ -150,7 +150,7 @@ class SearchEngine:
         t0 = time.perf_counter()
         since, until, sources = checked_arguments(limit=limit, page=page, sort=sort, source=source,
                                                   since=since, until=until)
-        cited = _cited_filter(cites, cites_type)
+        cited = cited_filter(cites, cites_type)
         pq = parse_or_degrade(query)
         result = SearchResult(query=query, total=0, took_ms=0.0, page=page, limit=limit,
                               sort=sort, notices=list(pq.notices), groups=0 if collapse else None)
@@ -397,21 +397,6 @@ def _facet_counts(snap: Snapshot, name: str, matched: np.ndarray) -> dict[str, i
     counts = np.bincount(picked[picked >= 0], minlength=len(values))
     pairs = [(values[i], int(c)) for i, c in enumerate(counts) if c]
     return dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
-
-
-def _cited_filter(cites: str | list[str] | None,
-                  cites_type: str | list[str] | None) -> tuple[list[str], list[str]]:
-    """The canonical keys and the types of the cites filters; a value that is neither is a QueryError."""
-    keys = []
-    for value in [cites] if isinstance(cites, str) else list(cites or []):
-        key = cited_key(value) if value and value.strip() else None
-        if key is None:
-            raise QueryError(f"cites: {value!r} is not a document number (e.g. 100/2019/NĐ-CP, "
-                             f"11-QĐi/TW, 89/QĐ-UBND, or a type and number: NĐ 100)")
-        keys.append(key)
-    types = [t.strip() for t in ([cites_type] if isinstance(cites_type, str) else list(cites_type or []))
-             if t and t.strip()]
-    return keys, types
 
 
 def _hit(stored: dict, score: float, terms: QueryTerms) -> Hit:
