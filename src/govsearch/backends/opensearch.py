@@ -174,10 +174,12 @@ class ClusterEngine:
         self.add_many([article])
 
     def add_many(self, articles: Iterable[Article], *, commit_every: int = 5_000,
-                 progress: Callable[[int], None] | None = None, workers: int | None = 0) -> int:
+                 progress: Callable[[int], None] | None = None, workers: int | None = 0,
+                 on_commit: Callable[[int, int], None] | None = None) -> int:
         """Bulk-index articles (replacing by URL); visible to searches when this returns.
 
         `workers` is accepted for SearchEngine's signature; analysis here runs in this process.
+        `on_commit(read, indexed)` follows each acknowledged bulk: the cluster has it durably.
         """
         count = 0
         batch: list[dict] = []
@@ -187,13 +189,20 @@ class ClusterEngine:
             batch += [{"index": {"_index": self.index, "_id": doc_id(article.url)}}, doc]
             size += len(article.body) + len(article.title) + 200
             if len(batch) >= 2 * BULK_DOCS or size >= BULK_BYTES:
-                count += self._bulk(batch, progress)
+                count += self._sent(batch, progress, on_commit)
                 batch, size = [], 0
         if batch:
-            count += self._bulk(batch, progress)
+            count += self._sent(batch, progress, on_commit)
         self.client.request("POST", f"/{self.index}/_refresh")
         self._freq = None
         return count
+
+    def _sent(self, lines: list[dict], progress: Callable[[int], None] | None,
+              on_commit: Callable[[int, int], None] | None) -> int:
+        n = self._bulk(lines, progress)
+        if on_commit is not None:
+            on_commit(len(lines) // 2, n)
+        return n
 
     def _bulk(self, lines: list[dict], progress: Callable[[int], None] | None) -> int:
         """Send one bulk; items the cluster refused for load (429, 503) are sent again."""
