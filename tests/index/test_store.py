@@ -36,6 +36,19 @@ def test_duplicates_within_one_batch_collapse_last_wins(tmp_path):
     assert len(engine) == 3 and engine.get(art(2, "x", "y").url).title == "Hai mới"
 
 
+def test_a_url_indexed_in_an_older_segment_is_replaced_and_a_deleted_one_comes_back_once(tmp_path):
+    """Which URLs are already indexed is read from the url_key column, not looked up per URL."""
+    engine = SearchEngine(tmp_path / "ix")
+    for i in range(1, 4):  # three segments
+        engine.add_many([art(i, f"Bài {i}", "nội dung")])
+    engine.delete(art(2, "x", "y").url)
+    engine.add_many([art(1, "Bài một mới", "khác"), art(2, "Bài hai lại", "lại"), art(4, "Bài bốn", "mới")])
+    assert len(engine) == 4
+    assert engine.get(art(1, "x", "y").url).title == "Bài một mới"
+    assert engine.get(art(2, "x", "y").url).title == "Bài hai lại"
+    assert engine.search("bài").total == 4 and engine.search("nội dung").total == 1
+
+
 def test_missing_index_and_other_schema_version(tmp_path):
     with pytest.raises(IndexNotFoundError, match="govsearch import"):
         SearchEngine(tmp_path / "none", create=False)

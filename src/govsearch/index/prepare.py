@@ -20,7 +20,6 @@ import concurrent.futures
 import multiprocessing
 import os
 import signal
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -36,9 +35,9 @@ from .schema import Postings, SyllableField, analyzed_doc, make_schema
 # Articles per task sent to the helper: big enough that pickling is a small
 # share, small enough that the writer waits little for the first one.
 CHUNK = 250
-# Tasks in flight: the helper is never idle, and at most this many chunks
-# (about 4 MB each) wait in memory.
-AHEAD = 4
+# A batch's chunks are all sent as soon as they are read (a batch of 5,000
+# is 20 chunks of about 4 MB prepared): the helper then works through the
+# commit of the batch before, and memory holds at most two batches.
 # Batches under two chunks are prepared here: a helper process costs about
 # a second to start, and a crawl's batches of a few dozen gain nothing.
 
@@ -158,37 +157,6 @@ class Preparer:
         self.workers = workers
         self.chunk = chunk
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
-
-    def map(self, articles: Sequence[Article]) -> Iterator[Prepared]:
-        """Each article prepared, in order."""
-        if self.workers <= 0 or len(articles) < 2 * self.chunk:
-            yield from map(prepare, articles)
-            return
-        size = self.chunk
-        chunks = [articles[i:i + size] for i in range(0, len(articles), size)]
-        pool = self.pool()
-        pending: deque[concurrent.futures.Future[list[Prepared]]] = deque()
-        i = 0
-        try:
-            while i < len(chunks) or pending:
-                while i < len(chunks) and len(pending) < AHEAD:
-                    pending.append(pool.submit(prepare_chunk, chunks[i]))
-                    i += 1
-                fut = pending.popleft()
-                try:
-                    done = fut.result()
-                except BrokenProcessPool:
-                    # The helper died (killed, out of memory): do the rest here.
-                    self.drop_pool()
-                    start = i - len(pending) - 1
-                    pending.clear()
-                    for chunk in chunks[start:]:
-                        yield from map(prepare, chunk)
-                    return
-                yield from done
-        finally:
-            for fut in pending:
-                fut.cancel()
 
     def begin(self, stream: Iterable[Article] | Iterator[Article], limit: int) -> Batch:
         """Read the next (up to) `limit` articles of `stream` and start preparing them."""

@@ -168,7 +168,7 @@ class IndexStore:
                 # Decided under the lock, from the segments this writer sees:
                 # another writer may have committed while this one waited.
                 add = sum(seg.doc_count() for seg in w.segments) == 0
-                put = w.add_document if add else w.update_document
+                known = _EMPTY_KEYS if add else _live_url_keys(w)
                 self._compact_pairs()
                 seq = self.pairs.next_seq()
                 items = []
@@ -182,7 +182,10 @@ class IndexStore:
                         continue
                     prep.fields["seq"] = seq
                     grouper.assign(prep.fields, seq)
-                    put(**prep.fields)
+                    if _holds(known, prep.fields["url_key"]):  # type: ignore[arg-type]
+                        w.update_document(**prep.fields)   # replaces the indexed version
+                    else:
+                        w.add_document(**prep.fields)
                     items.append((seq, prep.keys, prep.counts))
                     seq += 1
                     if progress is not None:
@@ -290,6 +293,25 @@ class IndexStore:
             self._preparer.close()
             self._preparer = None
         self.ix.close()
+
+
+_EMPTY_KEYS = np.zeros(0, dtype=np.int64)
+
+
+def _live_url_keys(w: SegmentWriter) -> np.ndarray:
+    """The sorted `url_key`s of the documents committed and not deleted, as the writer sees them."""
+    reader = w.reader()
+    try:
+        keys = [u64_column(leaf, "url_key")[live_mask(leaf)] for leaf, _ in reader.leaf_readers()]
+    finally:
+        reader.close()
+    return np.sort(np.concatenate(keys)) if keys else _EMPTY_KEYS
+
+
+def _holds(keys: np.ndarray, key: int) -> bool:
+    """Whether sorted `keys` hold `key` (a hash: a rare false yes only costs a lookup)."""
+    i = int(np.searchsorted(keys, key))
+    return i < keys.size and int(keys[i]) == key
 
 
 def _lexicon(reader, fieldname: str) -> list[str]:
