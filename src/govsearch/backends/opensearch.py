@@ -31,11 +31,13 @@ from ..search.arguments import checked_arguments, cited_filter, parse_or_degrade
 from ..search.build import Plan, build_plan
 from ..search.cited import CITED_FACETS, TOP_CITED
 from ..search.parse import ParsedQuery, parse_query
-from ..search.rank import SNIPPET_CHARS, highlight, query_terms
-from ..search.results import Hit, SearchResult
+from ..search.collapse import MAX_LISTED
+from ..search.rank import SNIPPET_CHARS, QueryTerms, highlight, query_terms
+from ..search.results import Copy, Hit, SearchResult
 from ..search.suggest import MIN_CORRECTION_DF, restore_accents
 from . import ClusterURL, parse_cluster_url
 from .client import Client, ClusterError
+from .copies import GROUP_FIELD, assign_groups
 from .documents import cites_of, doc_id, from_source, to_doc
 from .frequencies import ClusterFrequencies, shard_routings
 from .query import base_query, exclusions, filters, ranked_query
@@ -48,6 +50,10 @@ TEMPLATE_FILE = "index-template.json"
 FREQUENCIES_TTL = 60.0
 # shard_size of the most-cited facet: counted exactly while a shard cites fewer documents
 CITED_SHARD_SIZE = 5_000
+# the cardinality aggregation's largest precision_threshold: groups counted exactly below it
+GROUPS_EXACT = 40_000
+# the name of a collapsed hit's inner hits: its group's matching members
+MEMBERS = "members"
 
 
 class _Sequence:
@@ -135,10 +141,6 @@ def _check_schema(client: Client, where: ClusterURL) -> None:
                                  f"this govsearch writes {schema_version()}: reindex into a new index")
 
 
-# What a cluster search says when asked to collapse copies (the embedded index's default).
-NO_COLLAPSE = "copies are not merged on a cluster index yet: every copy is its own hit"
-
-
 class ClusterEngine:
     """The SearchEngine API over an OpenSearch index (see SearchEngine for each method)."""
 
@@ -177,23 +179,40 @@ class ClusterEngine:
                  progress: Callable[[int], None] | None = None, workers: int | None = 0) -> int:
         """Bulk-index articles (replacing by URL); visible to searches when this returns.
 
-        `workers` is accepted for SearchEngine's signature; analysis here runs in this process.
+        A URL repeated within one bulk is indexed once, last wins (as in the
+        embedded index's batches). Each bulk gets its copy groups from what is
+        indexed before it (copies.assign_groups), and is refreshed before the
+        next one looks. `commit_every` and `workers` are accepted for
+        SearchEngine's signature: every bulk is acknowledged (committed) on its
+        own, and analysis runs in this process.
         """
         count = 0
-        batch: list[dict] = []
+        batch: dict[str, Article] = {}
         size = 0
         for article in articles:
-            doc = to_doc(article, SEQUENCE.take(1))
-            batch += [{"index": {"_index": self.index, "_id": doc_id(article.url)}}, doc]
+            batch.pop(article.url, None)
+            batch[article.url] = article
             size += len(article.body) + len(article.title) + 200
-            if len(batch) >= 2 * BULK_DOCS or size >= BULK_BYTES:
-                count += self._bulk(batch, progress)
-                batch, size = [], 0
+            if len(batch) >= BULK_DOCS or size >= BULK_BYTES:
+                count += self._send(list(batch.values()), progress)
+                batch, size = {}, 0
         if batch:
-            count += self._bulk(batch, progress)
-        self.client.request("POST", f"/{self.index}/_refresh")
+            count += self._send(list(batch.values()), progress)
         self._freq = None
         return count
+
+    def _send(self, articles: list[Article], progress: Callable[[int], None] | None) -> int:
+        """One bulk: documents, their copy groups, the bulk request, then a refresh."""
+        first = SEQUENCE.take(len(articles))
+        docs = [to_doc(article, first + i) for i, article in enumerate(articles)]
+        assign_groups(self.client, self.index, docs)
+        lines: list[dict] = []
+        for doc in docs:
+            lines += [{"index": {"_index": self.index, "_id": doc_id(doc["url"])}}, doc]
+        n = self._bulk(lines, progress)
+        # what the next bulk's copy lookup and every search must see
+        self.client.request("POST", f"/{self.index}/_refresh")
+        return n
 
     def _bulk(self, lines: list[dict], progress: Callable[[int], None] | None) -> int:
         """Send one bulk; items the cluster refused for load (429, 503) are sent again."""
@@ -299,8 +318,8 @@ class ClusterEngine:
                cites_type: str | list[str] | None = None, collapse: bool = True) -> SearchResult:
         """As SearchEngine.search: the query text never raises; bad parameters raise QueryError.
 
-        Copies are not collapsed here yet (the template holds no copy groups): with
-        `collapse` the result says so in a notice, and every copy is a hit.
+        `collapse`: one hit per copy group, by the cluster's field collapsing
+        on `copy_group` (`_collapse`), as the embedded engine collapses.
         """
         t0 = time.perf_counter()
         since, until, sources = checked_arguments(limit=limit, page=page, sort=sort, source=source,
@@ -308,9 +327,7 @@ class ClusterEngine:
         cited = cited_filter(cites, cites_type)
         pq = parse_or_degrade(query)
         result = SearchResult(query=query, total=0, took_ms=0.0, page=page, limit=limit,
-                              sort=sort, notices=list(pq.notices))
-        if collapse:
-            result.notices.append(NO_COLLAPSE)
+                              sort=sort, notices=list(pq.notices), groups=0 if collapse else None)
         if pq.empty and not any(cited):
             if query.strip():
                 result.notices.append("nothing to search for in the query")
@@ -336,20 +353,24 @@ class ClusterEngine:
         if plan is not None and plan.pairs:
             # the best base score sizes the adjacency bonus, as in the embedded engine
             first = self._search({"query": base, "size": 1, "track_total_hits": True,
-                                  "_source": False, **self._aggs(facets)})
+                                  "_source": False, **self._aggs(facets, collapse)})
             top = float(first["hits"].get("max_score") or 0.0)
         ranked = ranked_query(base, plan, top) if plan is not None else base
         body: dict[str, Any] = {"query": ranked, "from": (page - 1) * limit,
                                 "size": limit, "track_total_hits": True, "_source": ["doc", "cites"],
                                 "sort": _sort(sort)}
+        if collapse:
+            body["collapse"] = _collapse()
         if first is None:
-            body.update(self._aggs(facets))
+            body.update(self._aggs(facets, collapse))
         answer = self._search(body)
         stats = first or answer
         result.total = int(stats["hits"]["total"]["value"])
         aggs = stats.get("aggregations") or {}
         newest = ((aggs.get("indexed") or {}).get("through") or {}).get("value")
         result.indexed_through = -1 if newest is None else int(newest)
+        if collapse:
+            result.groups = int((aggs.get("groups") or {}).get("value") or 0)
         if facets:
             result.facets = {name: _buckets(aggs.get(name)) for name in ("source", "year")}
             # oldest month first, as the embedded engine's timeline (search/timeline.py)
@@ -361,14 +382,19 @@ class ClusterEngine:
         # a filter alone: the snippet shows where the article cites the document
         terms = query_terms(pq if not pq.empty else parse_query(" ".join(cited[0])))
         for h in answer["hits"]["hits"]:
-            article = from_source(h["_source"])
-            result.hits.append(Hit(
-                url=article.url, title=article.title, published=article.published, source=article.source,
-                score=float(h.get("_score") or 0.0),
-                snippet=highlight(article.text, terms, max_chars=SNIPPET_CHARS),
-                title_highlighted=highlight(article.title, terms),
-                summary=article.summary, author=article.author, category=article.category,
-                cites=cites_of(h["_source"])))
+            score = float(h.get("_score") or 0.0)
+            if not collapse:
+                result.hits.append(_hit(h["_source"], score, terms))
+                continue
+            inner = h["inner_hits"][MEMBERS]["hits"]
+            # the group's matching members, earliest first; none: deleted since the hit was found
+            shown, *others = inner["hits"] or [h]
+            hit = _hit(shown["_source"], score, terms)
+            hit.copies_total = max(int(inner["total"]["value"]) - 1, len(others))
+            for other in others[:MAX_LISTED]:
+                a = from_source(other["_source"])
+                hit.copies.append(Copy(url=a.url, title=a.title, source=a.source, published=a.published))
+            result.hits.append(hit)
         if result.total == 0 and not pq.empty:
             result.suggestion = self._correction(pq) or result.suggestion
         result.took_ms = (time.perf_counter() - t0) * 1000
@@ -454,9 +480,19 @@ class ClusterEngine:
                            f"did not answer: results would be incomplete")
 
     @staticmethod
-    def _aggs(facets: bool) -> dict[str, Any]:
+    def _aggs(facets: bool, collapse: bool = False) -> dict[str, Any]:
         # the newest indexing number of the whole index, whatever matched (SearchResult.indexed_through)
         aggs: dict[str, Any] = {"indexed": {"global": {}, "aggs": {"through": {"max": {"field": "seq"}}}}}
+        if collapse:
+            # The number of stories (SearchResult.groups, and so `pages`). A cardinality
+            # aggregation is HyperLogLog++ over the values' hashes: below its
+            # precision_threshold (here its maximum, 40,000) it keeps the hashes
+            # themselves, and the count is exact but for two groups' hashes colliding;
+            # above, it is an estimate, so a search matching more than 40,000 stories
+            # may say a few more or fewer than there are, and its last page may be
+            # short or empty. Counting them exactly (a terms or composite aggregation
+            # over every matching group) would cost memory and time per search.
+            aggs["groups"] = {"cardinality": {"field": GROUP_FIELD, "precision_threshold": GROUPS_EXACT}}
         if facets:
             aggs.update({"source": {"terms": {"field": "source", "size": 10_000}},
                          "year": {"terms": {"field": "year", "size": 1_000}},
@@ -485,6 +521,30 @@ class _Counts:
 
     def doc_count(self) -> int:
         return len(self.engine)
+
+
+def _collapse() -> dict[str, Any]:
+    """Field collapsing: one hit per group, at its best member's place in the sort (the
+    hit's score is that member's), with the group's matching members, earliest first
+    (published, undated last, then URL: search/collapse.py's key), as inner hits.
+
+    The groups keep the sort's total order (score or date, then the best member's URL):
+    each shard collapses its own documents and the coordinating node merges the shards'
+    top groups, keeping each group's best; a group in the global top n has fewer than n
+    groups above it on its best member's shard, so the paging is exact.
+    """
+    return {"field": GROUP_FIELD, "inner_hits": {
+        "name": MEMBERS, "size": MAX_LISTED + 1, "_source": ["doc", "cites"],
+        "sort": [{"published": {"order": "asc", "missing": "_last"}}, {"url": "asc"}]}}
+
+
+def _hit(source: dict[str, Any], score: float, terms: QueryTerms) -> Hit:
+    article = from_source(source)
+    return Hit(url=article.url, title=article.title, published=article.published, source=article.source,
+               score=score, snippet=highlight(article.text, terms, max_chars=SNIPPET_CHARS),
+               title_highlighted=highlight(article.title, terms),
+               summary=article.summary, author=article.author, category=article.category,
+               cites=cites_of(source))
 
 
 def _sort(sort: str) -> list[Any]:
