@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 
 from govsearch import Article, QueryError, SearchEngine
-from govsearch.backends.opensearch import ClusterEngine
+from govsearch.search.cluster import ClusterEngine
 
 from ..conftest import SMALL
 from ..test_cli import run, write_jsonl

@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 
 from govsearch import Article, SchemaVersionError, SearchEngine
-from govsearch.backends import opensearch
+from govsearch.backends import store
 from govsearch.backends.client import Client
 from govsearch.backends.copies import ClusterLookup, band_terms
 from govsearch.index.copies import band_keys
@@ -117,7 +117,7 @@ def test_later_imports_join_the_groups_there_and_an_earlier_copy_becomes_the_ori
 
 def test_copies_across_bulks_and_within_one_are_grouped_alike(index_url, monkeypatch):
     # bulks of 2: copies in the same bulk (not yet searchable) and in earlier ones
-    monkeypatch.setattr(opensearch, "BULK_DOCS", 2)
+    monkeypatch.setattr(store, "BULK_DOCS", 2)
     with SearchEngine(index_url) as e:
         assert e.add_many(IMPORT) == len(IMPORT)
         r = e.search("sơ kết dân vận")

@@ -5,47 +5,36 @@ so the CLI, the web app and embedders use a cluster without knowing it. The
 query is parsed and planned by the same code as the embedded engine's
 (search.parse, search.build); query.py turns the plan into the cluster's
 query; snippets come from our own highlighter on the stored text, so they
-are marked exactly as the embedded engine marks them.
-
-Writes are "committed" when the cluster acknowledged them (the translog is
-synced per request by default, and a write returns once the in-sync copies
-hold it), and visible to searches after the refresh each write ends with.
+are marked exactly as the embedded engine marks them. Storing articles
+(bulk writes, copy groups, reads) is the store's (backends/store.py), as
+the embedded engine's is IndexStore's.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from ..article import VIETNAM_TZ, Article
-from ..errors import IndexNotFoundError, SchemaVersionError
-from ..index import IndexStats
-from ..search.arguments import checked_arguments, cited_filter, parse_or_degrade
-from ..search.build import Plan, build_plan
-from ..search.cited import CITED_FACETS, TOP_CITED
-from ..search.parse import ParsedQuery, parse_query
-from ..search.collapse import MAX_LISTED
-from ..search.rank import SNIPPET_CHARS, QueryTerms, highlight, query_terms
-from ..search.results import Copy, Hit, SearchResult
-from ..search.suggest import MIN_CORRECTION_DF, restore_accents
-from . import ClusterURL, parse_cluster_url
-from .client import Client, ClusterError
-from .copies import GROUP_FIELD, assign_groups
-from .documents import cites_of, doc_id, from_source, to_doc
+from ...article import Article
+from ...backends import ClusterURL, parse_cluster_url
+from ...backends.client import ClusterError
+from ...backends.copies import GROUP_FIELD
+from ...backends.documents import cites_of, from_source
+from ...backends.store import ClusterStore
+from ...index import IndexStats
+from ..arguments import checked_arguments, cited_filter, parse_or_degrade
+from ..build import Plan, build_plan
+from ..cited import CITED_FACETS, TOP_CITED
+from ..collapse import MAX_LISTED
+from ..parse import ParsedQuery, parse_query
+from ..rank import SNIPPET_CHARS, QueryTerms, highlight, query_terms
+from ..results import Copy, Hit, SearchResult
+from ..suggest import MIN_CORRECTION_DF, restore_accents
 from .frequencies import ClusterFrequencies, shard_routings
 from .query import base_query, exclusions, filters, ranked_query
 
-# documents per bulk request, and at most this many bytes of them
-BULK_DOCS = 500
-BULK_BYTES = 8 << 20
-TEMPLATE_FILE = "index-template.json"
 # seconds the counts accent restoration reads are reused
 FREQUENCIES_TTL = 60.0
 # shard_size of the most-cited facet: counted exactly while a shard cites fewer documents
@@ -56,113 +45,17 @@ GROUPS_EXACT = 40_000
 MEMBERS = "members"
 
 
-class _Sequence:
-    """Indexing numbers in order: microseconds since the epoch, strictly growing in this process.
-
-    The embedded index counts its commits; a cluster has writers on several
-    machines and no counter they share (the distribution has no scripting
-    module for an atomic increment), so the number is the clock's: an article
-    indexed later gets a larger number, as `indexed_after` needs, as long as
-    the writers' clocks agree to within the time between two saved-query runs.
-    """
-
-    def __init__(self) -> None:
-        self._last = 0
-        self._lock = threading.Lock()
-
-    def take(self, n: int) -> int:
-        """The first of n consecutive fresh numbers."""
-        with self._lock:
-            first = max(self._last + 1, time.time_ns() // 1000)
-            self._last = first + n - 1
-            return first
-
-
-SEQUENCE = _Sequence()
-
-
-def template_path() -> Path:
-    """deploy/opensearch/index-template.json of this checkout, or $GOVSEARCH_OPENSEARCH_TEMPLATE."""
-    if os.environ.get("GOVSEARCH_OPENSEARCH_TEMPLATE"):
-        return Path(os.environ["GOVSEARCH_OPENSEARCH_TEMPLATE"])
-    return Path(__file__).resolve().parents[3] / "deploy" / "opensearch" / TEMPLATE_FILE
-
-
-def template() -> dict[str, Any]:
-    path = template_path()
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError) as e:
-        raise ClusterError(f"cannot read the index template {path}: {e}") from None
-
-
-def schema_version() -> int:
-    return int(template()["template"]["mappings"]["_meta"]["govsearch_schema"])
-
-
-def init_cluster(url: str | ClusterURL) -> dict[str, Any]:
-    """Install the index template for the URL's index and create the index if missing (idempotent)."""
-    where = url if isinstance(url, ClusterURL) else parse_cluster_url(url)
-    if where is None:
-        from ..errors import InputError
-        raise InputError(f"not a cluster URL: {url!r}")
-    tpl = template()
-    body = {"index_patterns": [where.index], "priority": 100, "version": schema_version(),
-            "template": tpl["template"]}
-    client = Client(where.base)
-    try:
-        client.request("PUT", f"/_index_template/govsearch-{where.index}", body)
-        created = client.request("PUT", f"/{where.index}", {}, ok=(400,))
-        existed = created.get("status") == 400
-        if existed:
-            _check_schema(client, where)
-        # every primary allocated is what writes need; replicas follow (a
-        # one-node cluster stays yellow: 408 after the timeout, reported as such)
-        health = client.request("GET", f"/_cluster/health/{where.index}",
-                                params={"wait_for_status": "yellow", "timeout": "60s"}, ok=(408,))
-        if health.get("status") == 408:
-            health = client.request("GET", f"/_cluster/health/{where.index}")
-        return {"index": where.index, "created": not existed, "status": health.get("status"),
-                "shards": health.get("active_primary_shards"), "copies": health.get("active_shards")}
-    finally:
-        client.close()
-
-
-def _check_schema(client: Client, where: ClusterURL) -> None:
-    mapping: dict[str, Any] = client.request("GET", f"/{where.index}/_mapping", ok=(404,))
-    if mapping.get("status") == 404:
-        raise IndexNotFoundError(f"no index {where.index!r} at {where.base}: "
-                                 f"run `govsearch cluster init {where}` first")
-    first: dict[str, Any] = next(iter(mapping.values()), {})
-    meta = (first.get("mappings") or {}).get("_meta") or {}
-    found = meta.get("govsearch_schema")
-    if found != schema_version():
-        raise SchemaVersionError(f"index {where.index!r} at {where.base} has govsearch schema {found}, "
-                                 f"this govsearch writes {schema_version()}: reindex into a new index")
-
-
 class ClusterEngine:
     """The SearchEngine API over an OpenSearch index (see SearchEngine for each method)."""
 
     def __init__(self, url: str | ClusterURL, *, create: bool = True, lock_timeout: float = 0.0) -> None:
         where = url if isinstance(url, ClusterURL) else parse_cluster_url(url)
         assert where is not None
+        self.store = ClusterStore(where, create=create)
         self.url = where
         self.index = where.index
-        self.client = Client(where.base)
-        # Local state a command keeps beside an index (the import checkpoint):
-        # a folder of its own per cluster index.
-        key = hashlib.sha1(str(where).encode()).hexdigest()[:12]
-        base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-        self.path = base / "govsearch" / f"cluster-{where.index}-{key}"
-        try:
-            _check_schema(self.client, where)
-        except IndexNotFoundError:
-            if not create:
-                self.client.close()
-                raise
-            init_cluster(where)
-        self.path.mkdir(parents=True, exist_ok=True)
+        self.client = self.store.client
+        self.path = self.store.path  # local state beside the index (the import checkpoint)
         self._freq: ClusterFrequencies | None = None
         self._freq_at = 0.0
         self._routings: list[str] | None = None
@@ -170,145 +63,46 @@ class ClusterEngine:
     def __repr__(self) -> str:
         return f"ClusterEngine({str(self.url)!r})"
 
-    # --- writing -------------------------------------------------------------
+    # --- writing and reading articles: the store's -------------------------
 
     def add(self, article: Article) -> None:
         self.add_many([article])
 
     def add_many(self, articles: Iterable[Article], *, commit_every: int = 5_000,
                  progress: Callable[[int], None] | None = None, workers: int | None = 0) -> int:
-        """Bulk-index articles (replacing by URL); visible to searches when this returns.
+        """Bulk-index articles (replacing by URL, with their copy groups); visible to searches
+        when this returns (backends/store.py).
 
-        A URL repeated within one bulk is indexed once, last wins (as in the
-        embedded index's batches). Each bulk gets its copy groups from what is
-        indexed before it (copies.assign_groups), and is refreshed before the
-        next one looks. `commit_every` and `workers` are accepted for
-        SearchEngine's signature: every bulk is acknowledged (committed) on its
-        own, and analysis runs in this process.
+        `commit_every` and `workers` are accepted for SearchEngine's signature: every bulk
+        is acknowledged (committed) on its own, and analysis runs in this process.
         """
-        count = 0
-        batch: dict[str, Article] = {}
-        size = 0
-        for article in articles:
-            batch.pop(article.url, None)
-            batch[article.url] = article
-            size += len(article.body) + len(article.title) + 200
-            if len(batch) >= BULK_DOCS or size >= BULK_BYTES:
-                count += self._send(list(batch.values()), progress)
-                batch, size = {}, 0
-        if batch:
-            count += self._send(list(batch.values()), progress)
-        self._freq = None
-        return count
-
-    def _send(self, articles: list[Article], progress: Callable[[int], None] | None) -> int:
-        """One bulk: documents, their copy groups, the bulk request, then a refresh."""
-        first = SEQUENCE.take(len(articles))
-        docs = [to_doc(article, first + i) for i, article in enumerate(articles)]
-        assign_groups(self.client, self.index, docs)
-        lines: list[dict] = []
-        for doc in docs:
-            lines += [{"index": {"_index": self.index, "_id": doc_id(doc["url"])}}, doc]
-        n = self._bulk(lines, progress)
-        # what the next bulk's copy lookup and every search must see
-        self.client.request("POST", f"/{self.index}/_refresh")
-        return n
-
-    def _bulk(self, lines: list[dict], progress: Callable[[int], None] | None) -> int:
-        """Send one bulk; items the cluster refused for load (429, 503) are sent again."""
-        pending = lines
-        for attempt in range(self.client.retries + 1):
-            answer = self.client.request("POST", "/_bulk", ndjson=pending)
-            if not answer.get("errors"):
-                break
-            again: list[dict] = []
-            for i, item in enumerate(answer["items"]):
-                result = next(iter(item.values()))
-                status = result.get("status", 500)
-                if status < 300:
-                    continue
-                if status in (429, 503):
-                    again += pending[2 * i: 2 * i + 2]
-                    continue
-                err = result.get("error") or {}
-                raise ClusterError(f"the cluster refused {pending[2 * i + 1].get('url')}: "
-                                   f"{err.get('type')}: {err.get('reason')}", status)
-            if not again:
-                break
-            pending = again
-            self.client._sleep(attempt)
-        else:
-            raise ClusterError(f"the cluster kept refusing {len(pending) // 2} documents for load")
-        n = len(lines) // 2
-        if progress is not None:
-            progress(n)
-        return n
+        try:
+            return self.store.add_many(articles, progress)
+        finally:
+            self._freq = None
 
     def delete(self, url: str) -> bool:
-        r = self.client.request("DELETE", f"/{self.index}/_doc/{doc_id(url)}",
-                                params={"refresh": "true"}, ok=(404,))
         self._freq = None
-        return r.get("result") == "deleted"
-
-    # --- reading -------------------------------------------------------------
+        return self.store.delete(url)
 
     def get(self, url: str) -> Article | None:
-        r = self.client.request("GET", f"/{self.index}/_doc/{doc_id(url)}", ok=(404,))
-        if not r.get("found"):
-            return None
-        return from_source(r["_source"])
+        return self.store.get(url)
 
     def articles(self) -> Iterator[Article]:
-        """Every stored article, in URL order (search_after: no scroll context to keep alive)."""
-        after = None
-        while True:
-            body: dict[str, Any] = {"size": 500, "sort": [{"url": "asc"}], "_source": ["doc"],
-                                    "query": {"match_all": {}}}
-            if after is not None:
-                body["search_after"] = after
-            page = self.client.request("POST", f"/{self.index}/_search", body)["hits"]["hits"]
-            for h in page:
-                yield from_source(h["_source"])
-            if len(page) < 500:
-                return
-            after = page[-1]["sort"]
+        """Every stored article, in URL order."""
+        return self.store.articles()
 
     def __len__(self) -> int:
-        return int(self.client.request("GET", f"/{self.index}/_count")["count"])
+        return len(self.store)
 
     def searcher(self) -> _Counts:
         """What the web app's home page asks of SearchEngine.searcher(): the document count."""
         return _Counts(self)
 
     def stats(self) -> IndexStats:
-        aggs = {
-            "sources": {"terms": {"field": "source", "size": 10_000}},
-            "undated": {"filter": {"bool": {"must_not": [{"exists": {"field": "published"}}]}},
-                        "aggs": {"by": {"terms": {"field": "source", "size": 10_000}}}},
-            "no_author": {"filter": {"bool": {"must_not": [{"exists": {"field": "author"}}]}},
-                          "aggs": {"by": {"terms": {"field": "source", "size": 10_000}}}},
-            "earliest": {"min": {"field": "published"}},
-            "latest": {"max": {"field": "published"}},
-        }
-        r = self.client.request("POST", f"/{self.index}/_search",
-                                {"size": 0, "track_total_hits": True, "aggs": aggs})
-        a = r["aggregations"]
-        store = self.client.request("GET", f"/{self.index}/_stats/store,segments")
-        primaries = store["indices"][self.index]["primaries"]
+        return self.store.stats()
 
-        def counts(buckets: list[dict]) -> dict[str, int]:
-            return {b["key"]: b["doc_count"] for b in buckets}
-
-        def when(agg: dict) -> datetime | None:
-            v = agg.get("value")
-            return None if v is None else datetime.fromtimestamp(v / 1000, VIETNAM_TZ)
-
-        return IndexStats(
-            path=str(self.url), documents=r["hits"]["total"]["value"],
-            sources=counts(a["sources"]["buckets"]), earliest=when(a["earliest"]), latest=when(a["latest"]),
-            size_bytes=int(store["indices"][self.index]["total"]["store"]["size_in_bytes"]),
-            schema_version=schema_version(), segments=int(primaries["segments"]["count"]),
-            undated=counts(a["undated"]["by"]["buckets"]), no_author=counts(a["no_author"]["by"]["buckets"]))
+    # --- searching -----------------------------------------------------------
 
     def search(self, query: str, *, limit: int = 10, page: int = 1,
                source: str | list[str] | None = None, since: datetime | None = None,
@@ -506,7 +300,7 @@ class ClusterEngine:
         return {"aggs": aggs}
 
     def close(self) -> None:
-        self.client.close()
+        self.store.close()
 
     def __enter__(self) -> ClusterEngine:
         return self
