@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -170,8 +171,9 @@ class _ImportRun:
         self.indexed = 0
         self.committed_line = 0          # every line up to here is indexed (or was bad)
         self.resumed_from = 0            # ... of which an earlier run did this many
-        self.pending: list[Article] = []
-        self.offsets: list[int] = []     # file offset after each pending article's line
+        # (line, file offset after it, resume_at) of each article read and not yet committed
+        self.marks: deque[tuple[int, int, dict]] = deque()
+        self.written = 0                 # articles of the commit in progress written so far
         self.progress: FileProgress | None = None
         self.resume_at: dict = {}        # more the checkpoint keeps (a WARC: where to seek)
 
@@ -203,22 +205,25 @@ class _ImportRun:
     def read_all(self, reader: JsonlReader, progress: FileProgress) -> ImportFileError | None:
         """Index every line from the reader; a damaged file ends the reading, not the import."""
         file_error: ImportFileError | None = None
-        try:
-            for lineno, item in reader:
-                if isinstance(item, ArticleError):
-                    self.bad_count += 1
-                    if len(self.bad) < SHOW_BAD:
-                        self.bad.append((lineno, str(item)))
-                    if not self.pending:
-                        progress.update(reader.bytes_read, self.indexed, self.bad_count)
-                    continue
-                self.pending.append(item)
-                self.offsets.append(reader.bytes_read)
-                if len(self.pending) >= self.batch:
-                    self.commit(lineno)
-        except ImportFileError as e:
-            file_error = e  # index what was read before the damage, then report
-        self.commit(reader.line)
+
+        def articles() -> Iterator[Article]:
+            nonlocal file_error
+            try:
+                for lineno, item in reader:
+                    if isinstance(item, ArticleError):
+                        self.bad_count += 1
+                        if len(self.bad) < SHOW_BAD:
+                            self.bad.append((lineno, str(item)))
+                        if not self.marks:
+                            progress.update(reader.bytes_read, self.indexed, self.bad_count)
+                        continue
+                    self.marks.append((lineno, reader.bytes_read, {}))
+                    yield item
+            except ImportFileError as e:
+                file_error = e  # index what was read before the damage, then report
+
+        self.index(articles())
+        self.save(reader.line)
         return file_error
 
     def feed(self, total_bytes: int, read_all: Callable[[FileProgress], ImportFileError | None]) -> int | None:
@@ -255,23 +260,34 @@ class _ImportRun:
         self.checkpoint.unlink(missing_ok=True)
         return None
 
-    def commit(self, line: int) -> None:
-        """Index the pending articles in one commit, then record `line` as done."""
-        if self.pending:
-            done = 0
-            progress = self.progress
+    def index(self, articles: Iterator[Article]) -> None:
+        """Index the articles read, a batch a commit, with the checkpoint saved after each commit.
 
-            def step(n: int) -> None:
-                nonlocal done
-                done += n
-                if progress is not None:
-                    progress.update(self.offsets[min(done, len(self.offsets)) - 1],
-                                    self.indexed + done, self.bad_count)
+        The whole stream goes to one add_many, which reads the next batch while
+        it commits the last, so that the helper process analyzing it never waits.
+        """
+        progress = self.progress
 
-            # workers=None: a second process analyzes while this one writes (same index)
-            self.indexed += self.engine.add_many(self.pending, commit_every=len(self.pending) + 1,
-                                                 progress=step, workers=None)
-            self.pending, self.offsets = [], []
+        def step(n: int) -> None:
+            self.written += n
+            if progress is not None and self.marks:
+                _, offset, _ = self.marks[min(self.written, len(self.marks)) - 1]
+                progress.update(offset, self.indexed + self.written, self.bad_count)
+
+        def committed(read: int, indexed: int) -> None:
+            for _ in range(read - 1):
+                self.marks.popleft()
+            line, _, self.resume_at = self.marks.popleft()
+            self.indexed += indexed
+            self.written = 0
+            self.save(line)
+
+        # workers=None: a second process analyzes while this one writes (same index)
+        self.engine.add_many(articles, commit_every=self.batch, progress=step, workers=None,
+                             on_commit=committed)
+
+    def save(self, line: int) -> None:
+        """Record every line through `line` as done (indexed, or bad)."""
         if line > self.committed_line:
             self.committed_line = line
             tmp = self.checkpoint.with_suffix(".tmp")
@@ -332,25 +348,28 @@ class _WarcImportRun(_ImportRun):
 
     def read_records(self, reader: WarcReader, progress: FileProgress) -> ImportFileError | None:
         file_error: ImportFileError | None = None
-        try:
-            for record in reader:
-                if record.outcome == "bad":
-                    self.bad_count += 1
-                    if len(self.bad) < SHOW_BAD:
-                        self.bad.append((record.number, record.reason))
-                if record.article is None:
-                    if not self.pending:
-                        progress.update(reader.bytes_read, self.indexed, self.bad_count)
-                    continue
-                self.pending.append(record.article)
-                self.offsets.append(reader.bytes_read)
-                if len(self.pending) >= self.batch:
-                    self.resume_at = {"offset": record.end}
-                    self.commit(record.number)
-        except ImportFileError as e:
-            file_error = e  # index the whole records before the damage, then report
+
+        def articles() -> Iterator[Article]:
+            nonlocal file_error
+            try:
+                for record in reader:
+                    if record.outcome == "bad":
+                        self.bad_count += 1
+                        if len(self.bad) < SHOW_BAD:
+                            self.bad.append((record.number, record.reason))
+                    if record.article is None:
+                        if not self.marks:
+                            progress.update(reader.bytes_read, self.indexed, self.bad_count)
+                        continue
+                    # a resumed run seeks to the end of the last committed record
+                    self.marks.append((record.number, reader.bytes_read, {"offset": record.end}))
+                    yield record.article
+            except ImportFileError as e:
+                file_error = e  # index the whole records before the damage, then report
+
+        self.index(articles())
         self.resume_at = {"offset": reader.bytes_read}
-        self.commit(reader.number)
+        self.save(reader.number)
         return file_error
 
     def report_bad(self) -> None:

@@ -80,13 +80,16 @@ def test_signatures_estimate_similarity_and_short_texts_have_none():
 
 def test_fingerprints_round_trip_through_bytes():
     fp = fp_of(STORY)
-    back = Fingerprint.from_bytes(fp.to_bytes())
+    back = Fingerprint.from_bytes(fp.to_bytes(), fp.sig)
     assert np.array_equal(back.sig, fp.sig) and back.length == fp.length and back.numbers == fp.numbers
     assert {"12", "3", "214"} <= fp.numbers
-    assert Fingerprint.from_bytes(b"short") is None and Fingerprint.from_bytes(None) is None
+    assert Fingerprint.from_bytes(b"abc", fp.sig) is None and Fingerprint.from_bytes(None, fp.sig) is None
     fields = copy_fields(copy_terms([], STORY, analyze(STORY)[1]))
     assert len(fields[KEY_FIELD]) == KEY_WIDTH
     assert np.array_equal(np.frombuffer(fields[KEY_FIELD][:BANDS * 8], "<u8"), band_keys(fp.sig))
+    # the signature is kept once, in the key column, not again in the stored fingerprint
+    assert np.array_equal(np.frombuffer(fields[KEY_FIELD][BANDS * 8:], "<u4"), fp.sig)
+    assert len(fields[FINGERPRINT_FIELD]) < 100
 
 
 def test_numbers_must_agree_unless_the_fuller_text_has_them():
@@ -109,7 +112,8 @@ class _Committed:
     """A committed index of one article, as ColumnLookup answers for it."""
 
     def __init__(self, fields: dict, group: int) -> None:
-        self.fp = Fingerprint.from_bytes(fields[FINGERPRINT_FIELD])
+        self.fp = Fingerprint.from_bytes(fields[FINGERPRINT_FIELD],
+                                         np.frombuffer(fields[KEY_FIELD][BANDS * 8:], "<u4"))
         self.keys = np.frombuffer(fields[KEY_FIELD][:BANDS * 8], "<u8")
         self._group = group
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from govsearch import Article, SearchEngine
 from govsearch.index.internals import segment_readers
@@ -75,3 +76,61 @@ def test_prepare_is_what_the_writer_would_compute():
         assert tuple(p.fields[name]) == tuple(schema[name].index(doc.fields[name]))
     keys, counts = article_pairs(doc.title, doc.body)
     assert np.array_equal(p.keys, keys) and np.array_equal(p.counts, counts)
+
+
+def test_the_next_batch_is_read_and_sent_to_the_helper_before_the_commit(tmp_path):
+    """The helper works through the writer's commit: batch 2 is read (and submitted)
+    before batch 1's commit is reported, and each commit reports what it took."""
+    articles = _articles()
+    events: list[tuple[str, int]] = []
+
+    def stream():
+        for i, a in enumerate(articles):
+            events.append(("read", i))
+            yield a
+
+    engine = SearchEngine(tmp_path / "ix")
+    engine.store._preparer = Preparer(1, chunk=20)
+    try:
+        engine.add_many(stream(), commit_every=100, workers=1,
+                        on_commit=lambda read, indexed: events.append(("commit", read)))
+        commits = [i for i, e in enumerate(events) if e[0] == "commit"]
+        assert [events[i][1] for i in commits] == [100, 100, 100, len(articles) - 300]
+        # the first article of batch 2 was read before batch 1's commit ended
+        assert events.index(("read", 100)) < commits[0]
+        assert events.index(("read", 200)) < commits[1]
+        assert len(engine) == len(articles)
+    finally:
+        engine.close()
+
+
+def test_a_url_repeated_within_a_batch_is_indexed_once_last_wins(tmp_path):
+    first, other = SMALL[0], SMALL[1]
+    again = Article(url=first.url, title="Bản sửa lại", body=first.body, published=first.published,
+                    source=first.source)
+    indexed: list[int] = []
+    with SearchEngine(tmp_path / "ix") as engine:
+        engine.add_many([first, other, again], commit_every=10,
+                        on_commit=lambda read, n: indexed.append(n))
+        assert indexed == [2] and len(engine) == 2
+        assert engine.get(first.url).title == "Bản sửa lại"
+
+
+def test_a_stream_that_fails_keeps_every_article_read_before_the_failure(tmp_path):
+    articles = _articles()[:130]
+
+    def stream():
+        yield from articles
+        raise RuntimeError("the disk under the file went away")
+
+    commits: list[int] = []
+    engine = SearchEngine(tmp_path / "ix")
+    engine.store._preparer = Preparer(1, chunk=20)
+    try:
+        with pytest.raises(RuntimeError, match="went away"):
+            engine.add_many(stream(), commit_every=100, workers=1,
+                            on_commit=lambda read, n: commits.append(read))
+        # batch 1 committed before batch 2's read failed; batch 2's 30 articles too
+        assert commits == [100, 30] and len(engine) == 130
+    finally:
+        engine.close()

@@ -5,8 +5,9 @@ columns, in the cluster's own kinds of field:
 - `copy_bands`: its BANDS band keys as keyword terms (the band's number and
   the key in hex), so that the indexed articles sharing a band with a new
   one are a terms query away: an inverted index is what a cluster does well;
-- `copy_fp`: its fingerprint (signature, length, numbers: `Fingerprint`), a
-  binary field kept in _source only, read for the few candidates;
+- `copy_fp`: its signature and the rest of its fingerprint (length,
+  numbers: `Fingerprint.to_bytes`), a binary field kept in _source only,
+  read for the few candidates;
 - `copy_group`: its group, a long with doc values, which search collapses on
   (every document has one: an article without copies, or too short for a
   fingerprint, is a group of its own, as the embedded engine numbers it).
@@ -33,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from ..index.copies import BANDS, FINGERPRINT_FIELD, KEY_FIELD, CopyGrouper, Fingerprint, band_keys
+from ..index.copies import BANDS, FINGERPRINT_FIELD, KEY_FIELD, NUM_PERM, CopyGrouper, Fingerprint, band_keys
 from .client import Client
 
 BAND_FIELD = "copy_bands"
@@ -43,6 +44,8 @@ GROUP_FIELD = "copy_group"
 TERMS_PER_QUERY = 16_384
 # candidates per page of the lookup
 PAGE = 1_000
+# copy_fp: the signature (NUM_PERM uint32), then Fingerprint.to_bytes (length, numbers)
+_SIG_BYTES = NUM_PERM * 4
 
 
 def band_terms(keys: np.ndarray) -> list[str]:
@@ -57,20 +60,26 @@ def copy_doc_fields(fields: dict[str, object]) -> dict[str, Any]:
     key, fp = fields[KEY_FIELD], fields[FINGERPRINT_FIELD]
     assert isinstance(key, bytes) and isinstance(fp, bytes)
     keys = np.frombuffer(key, dtype="<u8", count=BANDS)
-    return {BAND_FIELD: band_terms(keys), FP_FIELD: base64.b64encode(fp).decode("ascii")}
+    # the key column's layout (index/copies.py): band keys, then the signature
+    sig = key[BANDS * 8:]
+    return {BAND_FIELD: band_terms(keys), FP_FIELD: base64.b64encode(sig + fp).decode("ascii")}
+
+
+def _fingerprint(raw: bytes) -> Fingerprint | None:
+    """A stored copy_fp (decoded) as the Fingerprint it holds."""
+    if len(raw) < _SIG_BYTES:
+        return None
+    return Fingerprint.from_bytes(raw[_SIG_BYTES:], np.frombuffer(raw[:_SIG_BYTES], dtype="<u4"))
 
 
 def grouper_fields(doc: dict[str, Any]) -> dict[str, object]:
     """What CopyGrouper.assign reads of a document (copy_fields' shape), from its cluster fields."""
-    raw = doc.get(FP_FIELD)
-    if not raw:
+    encoded = doc.get(FP_FIELD)
+    if not encoded:
         return {}
-    fp_bytes = base64.b64decode(raw)
-    fp = Fingerprint.from_bytes(fp_bytes)
-    if fp is None:
-        return {}
+    raw = base64.b64decode(encoded)
     keys = np.array([int(t[2:], 16) for t in doc[BAND_FIELD]], dtype="<u8")
-    return {KEY_FIELD: keys.tobytes() + fp.sig.astype("<u4").tobytes(), FINGERPRINT_FIELD: fp_bytes}
+    return {KEY_FIELD: keys.tobytes() + raw[:_SIG_BYTES], FINGERPRINT_FIELD: raw[_SIG_BYTES:]}
 
 
 class ClusterLookup:
@@ -91,7 +100,7 @@ class ClusterLookup:
         for start in range(0, len(unique), TERMS_PER_QUERY):
             for hit in _hits(client, index, unique[start:start + TERMS_PER_QUERY], replaced):
                 source = hit["_source"]
-                fp = Fingerprint.from_bytes(base64.b64decode(source.get(FP_FIELD) or ""))
+                fp = _fingerprint(base64.b64decode(source.get(FP_FIELD) or ""))
                 if fp is not None and hit["_id"] not in found:
                     found[hit["_id"]] = (fp, int(source[GROUP_FIELD]))
         return cls(list(found.values()))

@@ -82,27 +82,37 @@ class ClusterStore:
 
     # --- writing -------------------------------------------------------------
 
-    def add_many(self, articles: Iterable[Article], progress: Callable[[int], None] | None = None) -> int:
+    def add_many(self, articles: Iterable[Article], progress: Callable[[int], None] | None = None,
+                 on_commit: Callable[[int, int], None] | None = None) -> int:
         """Bulk-index articles (replacing by URL); visible to searches when this returns.
 
         A URL repeated within one bulk is indexed once, last wins (as in the
         embedded index's batches). Each bulk gets its copy groups from what is
         indexed before it (copies.assign_groups), and is refreshed before the
-        next one looks.
+        next one looks. `on_commit(read, indexed)` follows each acknowledged
+        bulk: the articles taken from `articles` for it, and those indexed.
         """
-        count = 0
+        count = read = 0
         batch: dict[str, Article] = {}
         size = 0
         for article in articles:
+            read += 1
             batch.pop(article.url, None)
             batch[article.url] = article
             size += len(article.body) + len(article.title) + 200
             if len(batch) >= BULK_DOCS or size >= BULK_BYTES:
-                count += self._send(list(batch.values()), progress)
-                batch, size = {}, 0
+                count += self._committed(list(batch.values()), read, progress, on_commit)
+                batch, size, read = {}, 0, 0
         if batch:
-            count += self._send(list(batch.values()), progress)
+            count += self._committed(list(batch.values()), read, progress, on_commit)
         return count
+
+    def _committed(self, articles: list[Article], read: int, progress: Callable[[int], None] | None,
+                   on_commit: Callable[[int, int], None] | None) -> int:
+        n = self._send(articles, progress)
+        if on_commit is not None:
+            on_commit(read, n)
+        return n
 
     def _send(self, articles: list[Article], progress: Callable[[int], None] | None) -> int:
         """One bulk: documents, their copy groups, the bulk request, then a refresh."""

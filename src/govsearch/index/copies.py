@@ -58,8 +58,8 @@ MIN_SHINGLES = 12
 SEED = 1
 
 # The index fields (schema.py): band keys and signature as one column; the
-# rest of the fingerprint stored (read for the few candidates that come close);
-# the group as a column.
+# rest of the fingerprint (length, numbers) stored, read for the few
+# candidates that come close; the group as a column.
 KEY_FIELD = "copy_key"
 FINGERPRINT_FIELD = "copy_fp"
 GROUP_FIELD = "copy_group"
@@ -112,16 +112,16 @@ class Fingerprint:
     numbers: frozenset[str]
 
     def to_bytes(self) -> bytes:
+        """Length and numbers: the signature is not repeated here, it lives in the key column."""
         numbers = "\x1f".join(sorted(self.numbers)).encode("utf-8")
-        return self.sig.astype("<u4").tobytes() + self.length.to_bytes(4, "little") + numbers
+        return self.length.to_bytes(4, "little") + numbers
 
     @classmethod
-    def from_bytes(cls, raw: bytes | None) -> Fingerprint | None:
-        head = NUM_PERM * 4
-        if not isinstance(raw, bytes) or len(raw) < head + 4:
+    def from_bytes(cls, raw: bytes | None, sig: np.ndarray) -> Fingerprint | None:
+        if not isinstance(raw, bytes) or len(raw) < 4:
             return None
-        text = raw[head + 4:].decode("utf-8")
-        return cls(np.frombuffer(raw[:head], dtype="<u4"), int.from_bytes(raw[head:head + 4], "little"),
+        text = raw[4:].decode("utf-8")
+        return cls(sig, int.from_bytes(raw[:4], "little"),
                    frozenset(text.split("\x1f")) if text else frozenset())
 
 
@@ -196,14 +196,17 @@ class CopyGrouper:
 
         Groups are numbered from 1 so that 0 (the column's default) means "none".
         """
-        fp = Fingerprint.from_bytes(fields.get(FINGERPRINT_FIELD))  # type: ignore[arg-type]
         own = seq + 1
+        raw = fields.get(KEY_FIELD)
+        if not isinstance(raw, bytes):  # too short to have a fingerprint (copy_fields)
+            fields[GROUP_FIELD] = own
+            return own
+        keys = np.frombuffer(raw, dtype="<u8", count=BANDS)
+        sig = np.frombuffer(raw, dtype="<u4", offset=BANDS * 8)
+        fp = Fingerprint.from_bytes(fields.get(FINGERPRINT_FIELD), sig)  # type: ignore[arg-type]
         if fp is None:
             fields[GROUP_FIELD] = own
             return own
-        raw = fields[KEY_FIELD]
-        assert isinstance(raw, bytes)  # copy_fields made both fields
-        keys = np.frombuffer(raw, dtype="<u8", count=BANDS)
         best: tuple[float, int] | None = None
 
         def consider(score: float, group: int) -> None:
@@ -288,7 +291,8 @@ class ColumnLookup:
     def fingerprint(self, docnum: int) -> Fingerprint | None:
         if docnum not in self._fingerprints:
             stored = self.reader.stored_fields(docnum)
-            self._fingerprints[docnum] = Fingerprint.from_bytes(stored.get(FINGERPRINT_FIELD))
+            self._fingerprints[docnum] = Fingerprint.from_bytes(stored.get(FINGERPRINT_FIELD),
+                                                                self._sigs[docnum])
         return self._fingerprints[docnum]
 
 

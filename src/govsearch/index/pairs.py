@@ -134,7 +134,9 @@ class PairBatch:
     """The pairs of many articles, sorted by key: what one pair segment holds."""
 
     keys: np.ndarray      # uint64, unique, ascending
-    offsets: np.ndarray   # int64, len(keys) + 1: postings of keys[i] are [offsets[i], offsets[i+1])
+    # len(keys) + 1: postings of keys[i] are [offsets[i], offsets[i+1]); uint32 while
+    # they fit (a segment of under 4 billion postings, ~4 million articles): 25 MB less at 58k
+    offsets: np.ndarray
     seqs: np.ndarray      # uint32 article seqs, ascending within a key
     counts: np.ndarray    # uint8 times the pair stands in the article (capped at 255)
 
@@ -157,7 +159,7 @@ class PairBatch:
             starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
         else:
             starts = np.zeros(0, dtype=np.int64)
-        offsets = np.append(starts, keys.size).astype(np.int64)
+        offsets = np.append(starts, keys.size).astype(np.uint32 if keys.size < 2**32 else np.int64)
         return PairBatch(keys[starts], offsets, seqs.astype(np.uint32), counts.astype(np.uint8))
 
     def postings(self, key: int) -> tuple[np.ndarray, np.ndarray]:

@@ -36,7 +36,9 @@ from ..text.analysis import (bigram_analyzer, exact_analyzer, folded_analyzer,
 # rules, fields): an index of another version must be rebuilt.
 # 3: the legal documents each article cites (cites, cites_type, cites_issuer).
 # 4: copy groups (copy_key, copy_fp, copy_group: govsearch.index.copies).
-SCHEMA_VERSION = 4
+# 5: the stored copy fingerprint without the signature the key column holds;
+#    pair offsets as 32-bit numbers where they fit (pairs.py).
+SCHEMA_VERSION = 5
 
 # Which text a field holds and how it is analyzed.
 TEXT_FIELDS = {

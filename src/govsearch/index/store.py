@@ -27,7 +27,7 @@ from ..errors import IndexLockedError, IndexNotFoundError, IndexStoreError, Sche
 from .copies import ColumnLookup, CopyGrouper
 from .internals import FlushingWriter, live_mask, segment_readers, u64_column
 from .pairs import PairBatch, PairStore
-from .prepare import Preparer
+from .prepare import Batch, Preparer
 from .schema import SCHEMA_VERSION, article_from_stored, make_schema
 from .storage import SharedReadStorage
 
@@ -141,27 +141,28 @@ class IndexStore:
     def add_many(self, articles: Iterable[Article], *, commit_every: int = 5_000,
                  timeout: float = 0.0,
                  progress: Callable[[int], None] | None = None,
-                 workers: int | None = None) -> int:
+                 workers: int | None = None,
+                 on_commit: Callable[[int, int], None] | None = None) -> int:
         """Index articles, replacing any already indexed under the same URL.
 
         Commits every `commit_every` articles so that a crash or a kill loses
         at most the batch in progress. Returns how many were indexed.
         `workers` helper processes analyze big batches while this one writes
         (prepare.py); None: one if the machine has two cores or more.
+        `on_commit(read, indexed)` is called after each commit: how many
+        articles of `articles` that commit took, and how many it indexed
+        (fewer when a URL repeats within the batch).
+
+        The next batch is read from `articles` and handed to the helper
+        before the current one commits, so the helper works through the
+        commit; what reading it raises is raised after that commit.
         """
         count = 0
-        it = iter(articles)
-        while True:
-            # Whoosh's update_document only deletes from committed segments,
-            # so a URL repeated within one batch is collapsed here, last wins.
-            batch: dict[str, Article] = {}
-            for article in it:
-                batch.pop(article.url, None)
-                batch[article.url] = article
-                if len(batch) >= commit_every:
-                    break
-            if not batch:
-                return count
+        preparer = self.preparer(workers)
+        stream = iter(articles)
+        upcoming: Batch | None = preparer.begin(stream, commit_every)
+        while upcoming is not None and len(upcoming):
+            batch = upcoming
             with self.writer(timeout=timeout) as w:
                 # In an empty index nothing can be replaced: skip the lookup.
                 # Decided under the lock, from the segments this writer sees:
@@ -174,21 +175,31 @@ class IndexStore:
                 # copies of what is committed, and of this batch (copies.py)
                 lookup = None if add else ColumnLookup(w.reader())
                 grouper = CopyGrouper(lookup)
-                for prep in self.preparer(workers).map(list(batch.values())):
+                # Whoosh's update_document only deletes from committed segments,
+                # so a URL repeated within one batch is indexed once, last wins.
+                for keep, prep in zip(batch.latest(), batch.prepared()):
+                    if not keep:
+                        continue
                     prep.fields["seq"] = seq
                     grouper.assign(prep.fields, seq)
                     put(**prep.fields)
                     items.append((seq, prep.keys, prep.counts))
                     seq += 1
-                    count += 1
                     if progress is not None:
                         progress(1)
                 if lookup is not None:
                     lookup.close()
                 # the pairs are durable before Whoosh commits (pairs.py)
                 self.pairs.write(PairBatch.build(items), seq)
-            if len(batch) < commit_every:
-                return count
+                upcoming = None if batch.error is not None else preparer.begin(stream, commit_every)
+            count += len(items)
+            if on_commit is not None:
+                on_commit(len(batch), len(items))
+            if batch.error is not None:
+                raise batch.error
+        if upcoming is not None and upcoming.error is not None:
+            raise upcoming.error
+        return count
 
     def _compact_pairs(self, force: bool = False) -> None:
         """Merge the pair segments when there are many (called under the write lock)."""

@@ -72,7 +72,8 @@ class SearchEngine:
         self.store.add_many([article], timeout=self.lock_timeout)
 
     def add_many(self, articles: Iterable[Article], *, commit_every: int = 5_000,
-                 progress: Callable[[int], None] | None = None, workers: int | None = 0) -> int:
+                 progress: Callable[[int], None] | None = None, workers: int | None = 0,
+                 on_commit: Callable[[int, int], None] | None = None) -> int:
         """Index many articles, committing every `commit_every`; returns the count.
 
         With `workers` > 0 (None: one where there are two cores or more),
@@ -80,9 +81,12 @@ class SearchEngine:
         processes while this one writes; the index is the same either way.
         Helpers are started with `spawn`, which imports the calling script
         again: a script that passes workers needs `if __name__ == "__main__":`.
+        `on_commit(read, indexed)` is called after each commit (a checkpoint's
+        moment): articles taken from `articles` for it, and articles indexed.
         """
         return self.store.add_many(articles, commit_every=commit_every,
-                                   timeout=self.lock_timeout, progress=progress, workers=workers)
+                                   timeout=self.lock_timeout, progress=progress, workers=workers,
+                                   on_commit=on_commit)
 
     def delete(self, url: str) -> bool:
         """Remove the article with this URL; False if there was none."""

@@ -69,15 +69,17 @@ class ClusterEngine:
         self.add_many([article])
 
     def add_many(self, articles: Iterable[Article], *, commit_every: int = 5_000,
-                 progress: Callable[[int], None] | None = None, workers: int | None = 0) -> int:
+                 progress: Callable[[int], None] | None = None, workers: int | None = 0,
+                 on_commit: Callable[[int, int], None] | None = None) -> int:
         """Bulk-index articles (replacing by URL, with their copy groups); visible to searches
         when this returns (backends/store.py).
 
+        `on_commit(read, indexed)` follows each acknowledged bulk: the cluster has it durably.
         `commit_every` and `workers` are accepted for SearchEngine's signature: every bulk
         is acknowledged (committed) on its own, and analysis runs in this process.
         """
         try:
-            return self.store.add_many(articles, progress)
+            return self.store.add_many(articles, progress, on_commit)
         finally:
             self._freq = None
 
