@@ -41,7 +41,7 @@ FREQUENCIES_TTL = 60.0
 CITED_SHARD_SIZE = 5_000
 # the cardinality aggregation's largest precision_threshold: groups counted exactly below it
 GROUPS_EXACT = 40_000
-# the name of a collapsed hit's inner hits: its group's matching members
+# the aggregation that lists the matching members of a page's groups
 MEMBERS = "members"
 
 
@@ -156,7 +156,7 @@ class ClusterEngine:
                                 "size": limit, "track_total_hits": True, "_source": ["doc", "cites"],
                                 "sort": _sort(sort)}
         if collapse:
-            body["collapse"] = _collapse()
+            body["collapse"] = {"field": GROUP_FIELD}
         if first is None:
             body.update(self._aggs(facets, collapse))
         answer = self._search(body)
@@ -166,7 +166,7 @@ class ClusterEngine:
         newest = ((aggs.get("indexed") or {}).get("through") or {}).get("value")
         result.indexed_through = -1 if newest is None else int(newest)
         if collapse:
-            result.groups = int((aggs.get("groups") or {}).get("value") or 0)
+            result.groups = min(int((aggs.get("groups") or {}).get("value") or 0), result.total)
         if facets:
             result.facets = {name: _buckets(aggs.get(name)) for name in ("source", "year")}
             # oldest month first, as the embedded engine's timeline (search/timeline.py)
@@ -177,16 +177,22 @@ class ClusterEngine:
                 result.facets[name] = dict(list(counts.items())[:TOP_CITED]) if name == "cites" else counts
         # a filter alone: the snippet shows where the article cites the document
         terms = query_terms(pq if not pq.empty else parse_query(" ".join(cited[0])))
-        for h in answer["hits"]["hits"]:
+        found = answer["hits"]["hits"]
+        members: dict[int, tuple[int, dict, list[dict]]] = {}
+        # as many groups as articles: no copy among the matches, nothing to list (an exact
+        # count below GROUPS_EXACT; above, the members are asked for whatever the count says)
+        if result.groups is not None and found and (result.groups < result.total or result.total >= GROUPS_EXACT):
+            members = self._members(base, [_group_of(h) for h in found])
+        for h in found:
             score = float(h.get("_score") or 0.0)
             if not collapse:
                 result.hits.append(_hit(h["_source"], score, terms))
                 continue
-            inner = h["inner_hits"][MEMBERS]["hits"]
-            # the group's matching members, earliest first; none: deleted since the hit was found
-            shown, *others = inner["hits"] or [h]
+            # the group's matching members, earliest first; the hit alone when it has no
+            # copies (or they were deleted between the two requests)
+            count, shown, others = members.get(_group_of(h), (1, h, []))
             hit = _hit(shown["_source"], score, terms)
-            hit.copies_total = max(int(inner["total"]["value"]) - 1, len(others))
+            hit.copies_total = max(count - 1, len(others))
             for other in others[:MAX_LISTED]:
                 a = from_source(other["_source"])
                 hit.copies.append(Copy(url=a.url, title=a.title, source=a.source, published=a.published))
@@ -262,12 +268,36 @@ class ClusterEngine:
             self._freq, self._freq_at = ClusterFrequencies(self.client, self.index, self._routings), now
         return self._freq
 
-    def _search(self, body: dict[str, Any]) -> dict[str, Any]:
+    def _members(self, query: dict[str, Any], groups: list[int]) -> dict[int, tuple[int, dict, list[dict]]]:
+        """The matching members of these groups: how many each has, the earliest (published,
+        undated last, then URL: search/collapse.py's key), whole, and the next MAX_LISTED
+        with what a Copy shows.
+
+        One request for a whole page (a terms aggregation over the page's groups, the members
+        as top hits), where OpenSearch's collapse `inner_hits` would run one search per group
+        (on the 1k sample that doubled a search's time), and only the shown member's text is
+        fetched. Matching only, no scores: no dfs.
+        """
+        order = [{"published": {"order": "asc", "missing": "_last"}}, {"url": "asc"}]
+        body = {"size": 0, "query": {"bool": {"filter": [query, {"terms": {GROUP_FIELD: groups}}]}},
+                "aggs": {MEMBERS: {"terms": {"field": GROUP_FIELD, "size": len(groups)}, "aggs": {
+                    "first": {"top_hits": {"size": 1, "_source": ["doc", "cites"], "sort": order}},
+                    "copies": {"top_hits": {"size": MAX_LISTED + 1, "sort": order, "_source": [
+                        "doc.url", "doc.title", "doc.source", "doc.published_at"]}}}}}}
+        answer = self._search(body, dfs=False)
+        out: dict[int, tuple[int, dict, list[dict]]] = {}
+        for b in ((answer.get("aggregations") or {}).get(MEMBERS) or {}).get("buckets", []):
+            first, copies = b["first"]["hits"]["hits"], b["copies"]["hits"]["hits"]
+            if first:
+                out[int(b["key"])] = (int(b["doc_count"]), first[0], copies[1:])
+        return out
+
+    def _search(self, body: dict[str, Any], dfs: bool = True) -> dict[str, Any]:
         """One search; asked again while a shard did not answer (a node leaving mid-query)."""
+        # dfs: term statistics from every shard, so BM25 sees the whole index as the embedded engine does
+        params = {"search_type": "dfs_query_then_fetch"} if dfs else None
         for attempt in range(self.client.retries + 1):
-            # dfs: term statistics from every shard, so BM25 sees the whole index as the embedded engine does
-            answer = self.client.request("POST", f"/{self.index}/_search", body,
-                                         params={"search_type": "dfs_query_then_fetch"})
+            answer = self.client.request("POST", f"/{self.index}/_search", body, params=params)
             shards = answer.get("_shards") or {}
             if not shards.get("failed"):
                 return answer
@@ -319,19 +349,14 @@ class _Counts:
         return len(self.engine)
 
 
-def _collapse() -> dict[str, Any]:
-    """Field collapsing: one hit per group, at its best member's place in the sort (the
-    hit's score is that member's), with the group's matching members, earliest first
-    (published, undated last, then URL: search/collapse.py's key), as inner hits.
-
-    The groups keep the sort's total order (score or date, then the best member's URL):
-    each shard collapses its own documents and the coordinating node merges the shards'
-    top groups, keeping each group's best; a group in the global top n has fewer than n
-    groups above it on its best member's shard, so the paging is exact.
-    """
-    return {"field": GROUP_FIELD, "inner_hits": {
-        "name": MEMBERS, "size": MAX_LISTED + 1, "_source": ["doc", "cites"],
-        "sort": [{"published": {"order": "asc", "missing": "_last"}}, {"url": "asc"}]}}
+def _group_of(hit: dict[str, Any]) -> int:
+    """A collapsed hit's group. Field collapsing (`"collapse": {"field": "copy_group"}`) gives
+    one hit per group, at its best member's place in the sort (the hit's score is that
+    member's), and keeps the sort's total order (score or date, then the best member's URL):
+    each shard collapses its own documents and the coordinating node merges the shards' top
+    groups, keeping each group's best; a group in the global top n has fewer than n groups
+    above it on its best member's shard, so the paging is exact whatever the page size."""
+    return int(hit["fields"][GROUP_FIELD][0])
 
 
 def _hit(source: dict[str, Any], score: float, terms: QueryTerms) -> Hit:
