@@ -28,7 +28,7 @@ from .text.citations import Citation
 
 # The crawler's errors and the cluster's set-up, without importing them for every `import govsearch`.
 _LAZY = {"CrawlStateError": ".crawl.state", "CrawlBusyError": ".crawl.state",
-         "PortalError": ".crawl.portals", "init_cluster": ".backends.opensearch",
+         "PortalError": ".crawl.portals", "init_cluster": ".backends.template",
          "ClusterCheck": ".backends.check", "check_cluster": ".backends.check",
          "Migration": ".backends.migrate", "parse_cluster_url": ".backends"}
 

@@ -30,7 +30,7 @@ def test_check_a_cluster_index(cluster, index_url):
     p = run("check", "--index", index_url)
     line = p.stdout.strip()
     assert "\n" not in line and line.startswith(f"index {index_url} is readable: {len(SMALL)} documents, cluster ")
-    assert "2 nodes, 2 shards" in line and "schema version 2, template version 2" in line
+    assert "2 nodes, 2 shards" in line and "schema version 3, template version 3" in line
     data = json.loads(run("check", "--index", index_url, "--json").stdout)
     assert data["ok"] and data["documents"] == len(SMALL) and data["status"] in ("green", "yellow")
 

@@ -1,8 +1,13 @@
-"""Search backends beyond the embedded index: a search cluster (OpenSearch).
+"""Storage beyond the embedded index: a search cluster (OpenSearch).
+
+What stores articles and talks to the cluster: the client, the documents,
+their copy groups, the index template, the store, `check`, `migrate`, a
+local cluster. Searching a cluster index is the search package's
+(`search/cluster`); nothing here imports it (tests/cluster/test_import_direction.py).
 
 `SearchEngine(url)` with an `opensearch://host:port/index` URL gives the
-cluster-backed engine (`opensearch.ClusterEngine`); this module only tells
-a URL from a folder, so `import govsearch` loads no cluster code.
+cluster-backed engine (`search.cluster.ClusterEngine`); this module only
+tells a URL from a folder, so `import govsearch` loads no cluster code.
 """
 
 from __future__ import annotations

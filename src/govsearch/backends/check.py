@@ -63,7 +63,7 @@ class ClusterCheck:
 
 def check_cluster(where: ClusterURL) -> ClusterCheck:
     """Check the index `where` names; never raises for what it finds (see ClusterCheck.problems)."""
-    from .opensearch import schema_version
+    from .template import schema_version
 
     result = ClusterCheck(str(where), expected_schema_version=schema_version())
     client = Client(where.base, retries=1, timeout=10.0, discover=False)

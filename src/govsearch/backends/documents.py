@@ -12,10 +12,13 @@ import hashlib
 from typing import Any
 
 from ..article import VIETNAM_TZ, Article
+from ..index.copies import copy_fields
 from ..index.pairs import article_pairs
 from ..index.schema import article_from_stored
 from ..text import analyze, bigrams
 from ..text.citations import find_citations
+from ..text.shingles import copy_terms
+from .copies import copy_doc_fields
 
 
 def pair_term(key: int) -> str:
@@ -29,7 +32,10 @@ def doc_id(url: str) -> str:
 
 
 def to_doc(article: Article, seq: int = 0) -> dict[str, Any]:
-    """The cluster's document; `seq` is its indexing number (ClusterEngine hands them out in order)."""
+    """The cluster's document; `seq` is its indexing number (ClusterEngine hands them out in order).
+
+    Its copy group is set apart (copies.assign_groups), as it depends on what is indexed already.
+    """
     title = analyze(article.title)
     body = analyze(article.text)
     keys, counts = article_pairs(title, body)
@@ -68,6 +74,8 @@ def to_doc(article: Article, seq: int = 0) -> dict[str, Any]:
     if article.published is not None:
         doc["published"] = article.published.isoformat()
         doc["year"] = str(article.published.astimezone(VIETNAM_TZ).year)
+    # compared on the same syllables as in the embedded index (index/schema.py)
+    doc.update(copy_doc_fields(copy_fields(copy_terms(title[1], article.text, body[1]))))
     return doc
 
 

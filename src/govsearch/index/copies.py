@@ -16,7 +16,8 @@ index as arrays (ms for 58k articles) and looks up with binary search. As
 indexed terms (a keyword field, a term lookup per band) they cost 16 more
 Whoosh postings to write (~13 µs each) and ~300 µs per term lookup in
 Whoosh's pure-Python term table, 5 ms an article (bench/copies_bench.py);
-a cluster would store them as terms, where a terms query is cheap.
+a cluster stores them as terms, where a terms query is cheap, and finds its
+candidates through the same `CopyGrouper` (govsearch/backends/copies.py).
 
 Index time, per article, rather than groups computed over the whole index
 at search time: an import or a crawl adds a batch at a time, the lookup is
@@ -36,6 +37,7 @@ import hashlib
 import operator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 from datasketch import MinHash
@@ -164,14 +166,28 @@ def copy_fields(terms: list[str]) -> dict[str, object]:
     return {KEY_FIELD: key, FINGERPRINT_FIELD: fp.to_bytes()}
 
 
+class Lookup(Protocol):
+    """The indexed articles a write batch compares with: the embedded index's
+    columns (`ColumnLookup`) or a cluster's band-key terms (backends/copies.py).
+    A candidate is an opaque number, valid for this lookup only."""
+
+    def candidates(self, keys: np.ndarray) -> list[int]: ...
+
+    def sig(self, docnum: int) -> np.ndarray: ...
+
+    def group(self, docnum: int) -> int: ...
+
+    def fingerprint(self, docnum: int) -> Fingerprint | None: ...
+
+
 class CopyGrouper:
     """Assigns copy groups to the articles of one write batch, in indexing order.
 
-    `lookup` finds the committed articles sharing a band key (`ColumnLookup`);
-    the members of this batch are kept here, as they are not committed yet.
+    `lookup` finds the indexed articles sharing a band key (`ColumnLookup`);
+    the members of this batch are kept here, as they are not searchable yet.
     """
 
-    def __init__(self, lookup: ColumnLookup | None) -> None:
+    def __init__(self, lookup: Lookup | None) -> None:
         self._lookup = lookup
         self._batch: dict[tuple[int, int], list[tuple[Fingerprint, int]]] = {}
 
@@ -281,5 +297,5 @@ class ColumnLookup:
 
 
 __all__ = ["BANDS", "FINGERPRINT_FIELD", "GROUP_FIELD", "KEY_FIELD", "NUM_PERM", "THRESHOLD",
-           "ColumnLookup", "CopyGrouper", "Fingerprint", "band_keys", "copy_fields",
+           "ColumnLookup", "CopyGrouper", "Lookup", "Fingerprint", "band_keys", "copy_fields",
            "fingerprint", "is_copy", "numbers_agree", "signature", "similarity"]

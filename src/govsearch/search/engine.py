@@ -49,7 +49,7 @@ class SearchEngine:
         from ..backends import cluster_of
         where = cluster_of(path)
         if where is not None:
-            from ..backends.opensearch import ClusterEngine
+            from .cluster import ClusterEngine
             return ClusterEngine(where, **kwargs)
         return super().__new__(cls)
 

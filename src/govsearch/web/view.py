@@ -133,8 +133,6 @@ NOTICES_VI: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"query could not be parsed; searched its words instead"),
      "Không phân tích được truy vấn; đã tìm theo từng từ trong đó."),
     (re.compile(r"nothing to search for in the query"), "Truy vấn không có từ nào để tìm."),
-    (re.compile(r"copies are not merged on a cluster index yet: every copy is its own hit"),
-     "Chỉ mục trên cụm máy chủ chưa gộp bản sao: mỗi bản là một kết quả."),
     (re.compile(r"(?P<what>.+?) is not a date \(try (?P<example>\S+)\); ignored"),
      "«{what}» không phải là ngày (ví dụ đúng: {example}) nên đã được bỏ qua."),
 ]

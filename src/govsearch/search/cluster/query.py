@@ -23,12 +23,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from ..article import VIETNAM_TZ
-from ..search.build import FOLDED_PAIR_CREDIT, TITLE_RUN, Phrase, Plan, exclusion_phrases
-from ..search.parse import ParsedQuery
-from ..search.rank import ADJACENT, WHOLE_RUN
-from ..search.vector import PAIRS
-from .documents import pair_term
+from ...article import VIETNAM_TZ
+from ...backends.documents import pair_term
+from ..build import FOLDED_PAIR_CREDIT, TITLE_RUN, Phrase, Plan, exclusion_phrases
+from ..parse import ParsedQuery
+from ..rank import ADJACENT, WHOLE_RUN
+from ..vector import PAIRS
 
 Query = dict[str, Any]
 

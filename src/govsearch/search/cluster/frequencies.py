@@ -11,11 +11,11 @@ the counts are summed: the whole index's counts, as the embedded engine reads.
 
 from __future__ import annotations
 
-from ..index.pairs import pair_key
-from ..search.suggest import _CANDIDATES_PER_SYLLABLE, Frequencies, accent_variants
-from ..text import fold
-from .client import Client
-from .documents import pair_term
+from ...backends.client import Client
+from ...backends.documents import pair_term
+from ...index.pairs import pair_key
+from ...text import fold
+from ..suggest import _CANDIDATES_PER_SYLLABLE, Frequencies, accent_variants
 
 
 
