@@ -22,7 +22,7 @@ Relevance is measured at 1x only (re-sampled copies make titles ambiguous).
 Results go to bench/out/cluster-<tag>.json and .md, rewritten after every
 step, so a run stopped during 4x keeps its 1x and 2x rows.
 
-Run:  python bench/cluster_bench.py [--docs N | --sample] [--growth 2,4] [--heap 1g]
+Run:  python bench/cluster_bench.py [--docs N | --sample] [--growth 2,4] [--heap 1g] [--no-relevance]
       [--url opensearch://HOST:PORT/INDEX  (an already running cluster instead of a fresh one)]
 """
 
@@ -299,6 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--targets", type=int, default=300, help="targets for the main title kinds")
     p.add_argument("--special", type=int, default=100, help="targets for other_tone and abbrev each")
     p.add_argument("--body-targets", type=int, default=150, help="targets for each body kind (0: none)")
+    p.add_argument("--no-relevance", action="store_true",
+                   help="skip MRR and phrase precision at 1x (latency, size, memory and growth only)")
     p.add_argument("--reuse", action="store_true",
                    help="keep both indexes when they hold these documents (with --url: the cluster's)")
     p.add_argument("--import-log", type=Path, default=None,
@@ -429,7 +431,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             c = cluster.add(docs)
             print(f"cluster: {c.docs} docs in {c.wall_s:.0f} s = {c.docs_per_s:.0f} docs/s", flush=True)
             imports = {"embedded": row(e), "cluster": row(c, cluster.last_jvm_cpu_s)}
-        measure(1, len(docs), raw_text_bytes(docs), imports, relevance=True)
+        measure(1, len(docs), raw_text_bytes(docs), imports, relevance=not a.no_relevance)
 
         held, raw = len(docs), raw_text_bytes(docs)
         for factor in [int(f) for f in a.growth.split(",") if f.strip()]:
