@@ -49,6 +49,16 @@ def test_a_url_indexed_in_an_older_segment_is_replaced_and_a_deleted_one_comes_b
     assert engine.search("bài").total == 4 and engine.search("nội dung").total == 1
 
 
+def test_a_segment_without_url_keys_is_looked_up_url_by_url(tmp_path):
+    """A segment written before the url_key column (or without it) still has its URLs replaced."""
+    engine = SearchEngine(tmp_path / "ix")
+    with engine.store.writer() as w:  # a document as an older writer left it: no url_key
+        w.add_document(url=art(1, "x", "y").url, seq=0, _stored_title="Bài cũ", title=["bài", "cũ"])
+    assert not engine.store.ix.reader().has_column("url_key")
+    engine.add_many([art(1, "Bài mới", "mới")])
+    assert len(engine) == 1 and engine.get(art(1, "x", "y").url).title == "Bài mới"
+
+
 def test_missing_index_and_other_schema_version(tmp_path):
     with pytest.raises(IndexNotFoundError, match="govsearch import"):
         SearchEngine(tmp_path / "none", create=False)

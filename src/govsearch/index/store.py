@@ -298,18 +298,27 @@ class IndexStore:
 _EMPTY_KEYS = np.zeros(0, dtype=np.int64)
 
 
-def _live_url_keys(w: SegmentWriter) -> np.ndarray:
-    """The sorted `url_key`s of the documents committed and not deleted, as the writer sees them."""
+def _live_url_keys(w: SegmentWriter) -> np.ndarray | None:
+    """The sorted `url_key`s of the documents committed and not deleted, as the writer sees them.
+
+    None when a segment has no such column (written before it existed): then
+    every URL is looked up, as Whoosh's update_document does.
+    """
     reader = w.reader()
     try:
-        keys = [u64_column(leaf, "url_key")[live_mask(leaf)] for leaf, _ in reader.leaf_readers()]
+        leaves = [leaf for leaf, _ in reader.leaf_readers()]
+        if any(leaf.doc_count_all() and not leaf.has_column("url_key") for leaf in leaves):
+            return None
+        keys = [u64_column(leaf, "url_key")[live_mask(leaf)] for leaf in leaves]
     finally:
         reader.close()
     return np.sort(np.concatenate(keys)) if keys else _EMPTY_KEYS
 
 
-def _holds(keys: np.ndarray, key: int) -> bool:
-    """Whether sorted `keys` hold `key` (a hash: a rare false yes only costs a lookup)."""
+def _holds(keys: np.ndarray | None, key: int) -> bool:
+    """Whether sorted `keys` hold `key` (a hash: a rare false yes only costs a lookup); None: maybe."""
+    if keys is None:
+        return True
     i = int(np.searchsorted(keys, key))
     return i < keys.size and int(keys[i]) == key
 
