@@ -26,6 +26,7 @@ from ..article import Article
 from ..errors import IndexLockedError, IndexNotFoundError, IndexStoreError, SchemaVersionError
 from .copies import ColumnLookup, CopyGrouper
 from .internals import FlushingWriter, live_mask, segment_readers, u64_column
+from .merging import bounded_merge
 from .pairs import PairBatch, PairStore
 from .prepare import Batch, Preparer
 from .schema import SCHEMA_VERSION, article_from_stored, make_schema
@@ -133,7 +134,7 @@ class IndexStore:
             _abandon(w)
             raise
         try:
-            w.commit()
+            w.commit(mergetype=bounded_merge)
         except BaseException:
             _abandon(w)
             raise
