@@ -62,3 +62,32 @@ def test_published_column_and_codes(tmp_path):
     assert sorted(values) == ["baochinhphu.vn", "dcs.vn", "thainguyen.gov.vn"]
     assert int((codes >= 0).sum()) == len(SMALL)
     assert isinstance(SMALL[0].published, datetime)
+
+
+def test_keyword_codes_match_the_stored_values_across_segments(tmp_path):
+    """Each segment's own sources (some in one segment only), deleted documents counted as stored."""
+    from ..conftest import art
+
+    engine = SearchEngine(tmp_path / "ix")
+    hosts = ["a.gov.vn", "b.gov.vn", "c.gov.vn", "d.gov.vn"]
+    for batch in range(3):  # three segments: d.gov.vn only in the last
+        engine.add_many([art(10 * batch + i, f"Tin {batch} {i}", "ủy ban nhân dân", source=hosts[(batch + i) % (2 + batch)])
+                         for i in range(5)])
+    engine.delete(art(0, "x", "y", source=hosts[0]).url)
+    searcher = engine.searcher()
+    assert len(searcher.subsearchers or []) > 1
+    snap = Snapshot(searcher)
+    values, codes = snap.codes("source")
+    assert values == sorted(values) and set(values) <= set(hosts)
+    for docnum in range(searcher.doc_count_all()):
+        stored = searcher.stored_fields(docnum) if snap.live[docnum] else None
+        if stored is not None:
+            assert values[codes[docnum]] == stored["source"]
+    counts = engine.search("ủy ban nhân dân", limit=1).facets["source"]
+    want: dict[str, int] = {}
+    for batch in range(3):
+        for i in range(5):
+            if (batch, i) != (0, 0):
+                h = hosts[(batch + i) % (2 + batch)]
+                want[h] = want.get(h, 0) + 1
+    assert counts == want

@@ -255,14 +255,20 @@ class Snapshot:
         """The values of a one-value keyword field, and each document's value index (-1: none)."""
         hit = self._codes.get(field)
         if hit is None:
-            values: list[str] = []
             codes = np.full(self.size, -1, dtype=np.int32)
-            names: set[str] = set()
-            for reader, _ in self.segments:
+            present: list[tuple[object, int, list[bytes]]] = []
+            for reader, off in self.segments:
                 if field in reader.indexed_field_names():
-                    names.update(t.decode("utf-8") for t in reader.lexicon(field))
-            for value in sorted(names):
-                codes[self.docs(field, value)] = len(values)
-                values.append(value)
+                    present.append((reader, off, list(reader.lexicon(field))))
+            values = sorted({t.decode("utf-8") for _, _, terms in present for t in terms})
+            index = {v.encode("utf-8"): i for i, v in enumerate(values)}
+            # each segment's own terms only: looking every value up in every
+            # segment was values x segments probes of the term table (90 s on
+            # a 48-segment index with 34k sources, for the first query after
+            # each commit)
+            for reader, off, terms in present:
+                for t in terms:
+                    ids, _ = read_postings(reader.postings(field, t))  # type: ignore[attr-defined]
+                    codes[ids + off] = index[t]
             hit = self._codes[field] = (values, codes)
         return hit
