@@ -22,7 +22,7 @@ Relevance is measured at 1x only (re-sampled copies make titles ambiguous).
 Results go to bench/out/cluster-<tag>.json and .md, rewritten after every
 step, so a run stopped during 4x keeps its 1x and 2x rows.
 
-Run:  python bench/cluster_bench.py [--docs N | --sample] [--growth 2,4] [--heap 1g] [--no-relevance]
+Run:  python bench/cluster_bench.py [--docs N | --sample] [--growth 2,4] [--heap 1g] [--no-relevance] [--embedded-only]
       [--url opensearch://HOST:PORT/INDEX  (an already running cluster instead of a fresh one)]
 """
 
@@ -244,15 +244,17 @@ def mb(n: float) -> str:
 
 
 def markdown(result: dict[str, Any]) -> str:
+    cl = result.get("cluster")
+    where = (f"cluster: {cl['nodes']} nodes, {cl['shards']} shards x {cl['replicas']} replica, "
+             f"heap {cl['heap']} per node; " if cl else "embedded engine only; ")
     lines = [f"Corpus: {result['docs']} documents ({result['raw_text_bytes'] / 1e6:.1f} MB title+body); "
-             f"cluster: {result['cluster']['nodes']} nodes, {result['cluster']['shards']} shards x "
-             f"{result['cluster']['replicas']} replica, heap {result['cluster']['heap']} per node; "
+             f"{where}"
              f"{result['timed_queries']} timed queries after {result['warmup_queries']} warm-up, "
              f"round-robin; machine: 2 cores shared with other work (compare ratios within the run).", ""]
     lines += ["| size | docs | engine | import docs/s (wall) | import s | CPU s (this process / JVMs) "
               "| index MB | p50 ms | p95 ms | memory MB |", "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for st in result["steps"]:
-        for name in ("embedded", "cluster"):
+        for name in [e for e in ("embedded", "cluster") if e in st["latency"]]:
             imp = st["imports"].get(name) or {"docs": 0, "wall_s": float("nan"), "cpu_s": float("nan"),
                                               "docs_per_s": float("nan")}
             lat = st["latency"][name]
@@ -298,8 +300,9 @@ def markdown(result: dict[str, Any]) -> str:
         lines += ["", "Latency at 1x by kind, p50 / p95 ms:", "", "| kind | n | embedded | cluster |",
                   "|---|---:|---:|---:|"]
         for kind, per in lat.items():
-            lines.append(f"| {kind} | {per['n']} | {per['embedded']['p50_ms']:.1f} / {per['embedded']['p95_ms']:.1f} "
-                         f"| {per['cluster']['p50_ms']:.1f} / {per['cluster']['p95_ms']:.1f} |")
+            cells = [f"{per[e]['p50_ms']:.1f} / {per[e]['p95_ms']:.1f}" if e in per else "-"
+                     for e in ("embedded", "cluster")]
+            lines.append(f"| {kind} | {per['n']} | {cells[0]} | {cells[1]} |")
     return "\n".join(lines)
 
 
@@ -316,6 +319,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--body-targets", type=int, default=150, help="targets for each body kind (0: none)")
     p.add_argument("--no-relevance", action="store_true",
                    help="skip MRR and phrase precision at 1x (latency, size, memory and growth only)")
+    p.add_argument("--embedded-only", action="store_true",
+                   help="no cluster: the embedded engine's rows alone (a growth run in half the time)")
     p.add_argument("--reuse", action="store_true",
                    help="keep both indexes when they hold these documents (with --url: the cluster's)")
     p.add_argument("--import-log", type=Path, default=None,
@@ -332,7 +337,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"corpus {corpus.name}: {len(docs)} documents", flush=True)
 
     local = None
-    if a.url:
+    if a.embedded_only:
+        url = ""
+    elif a.url:
         url = a.url
     else:
         from govsearch.backends.local import LocalCluster, cluster_home
@@ -345,7 +352,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cluster started in {time.perf_counter() - t0:.0f} s: {url}", flush=True)
     result: dict[str, Any] = {"provenance": prov, "corpus": str(corpus), "docs": len(docs),
                               "raw_text_bytes": raw_text_bytes(docs), "steps": []}
-    out_json, out_md = a.out / f"cluster-{tag}.json", a.out / f"cluster-{tag}.md"
+    name = f"{'embedded' if a.embedded_only else 'cluster'}-{tag}"
+    out_json, out_md = a.out / f"{name}.json", a.out / f"{name}.md"
 
     def save() -> None:
         out_json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -353,16 +361,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     embedded = GovsearchSystem(a.index_root / f"cluster-bench-embedded-{tag}")
     embedded.name = "embedded"
-    cluster = ClusterSystem(url)
+    cluster: Any = None if a.embedded_only else ClusterSystem(url)
+    systems = [embedded] if cluster is None else [embedded, cluster]
     try:
-        reuse = a.reuse and index_matches(embedded.path, docs) and cluster.count() == len(docs)
-        if not reuse:
-            cluster.reset()
-        settings = cluster.client.request("GET", f"/{cluster.where.index}/_settings")
-        idx = next(iter(settings.values()))["settings"]["index"]
-        health = cluster.client.request("GET", "/_cluster/health")
-        result["cluster"] = {"url": url, "nodes": health["number_of_nodes"], "shards": int(idx["number_of_shards"]),
-                             "replicas": int(idx["number_of_replicas"]), "heap": a.heap}
+        reuse = a.reuse and index_matches(embedded.path, docs) and (cluster is None or cluster.count() == len(docs))
+        if cluster is not None:
+            if not reuse:
+                cluster.reset()
+            settings = cluster.client.request("GET", f"/{cluster.where.index}/_settings")
+            idx = next(iter(settings.values()))["settings"]["index"]
+            health = cluster.client.request("GET", "/_cluster/health")
+            result["cluster"] = {"url": url, "nodes": health["number_of_nodes"],
+                                 "shards": int(idx["number_of_shards"]),
+                                 "replicas": int(idx["number_of_replicas"]), "heap": a.heap}
 
         all_q = make_queries(docs, a.targets, a.special, a.seed, n_body=a.body_targets)
         timed, warm = pick_queries(all_q, a.queries, a.warmup, a.seed)
@@ -373,14 +384,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         def measure(factor: int, n_docs: int, raw: int, imports: dict[str, dict[str, float]],
                     relevance: bool) -> None:
             rss0 = rss_bytes()
-            embedded.open()
-            cluster.open()
+            for s in systems:
+                s.open()
             try:
-                lat = latency([embedded, cluster], timed, warm)
+                lat = latency(systems, timed, warm)
                 process_rss = rss_bytes()
             finally:
-                embedded.close()
-                cluster.close()
+                for s in systems:
+                    s.close()
             if relevance:
                 by_kind = {}
                 for kind in sorted({q.kind for q in timed}):
@@ -391,7 +402,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     by_kind[kind] = row
                 result["latency_by_kind"] = by_kind
             probe = embedded_process_memory(embedded.path, [q.text for q in list(warm) + list(timed)[:150]])
-            one, both = cluster.sizes()
+            one, both = cluster.sizes() if cluster is not None else (0, 0)
             step = Step(factor, n_docs, raw, imports,
                         {"embedded": path_size(embedded.path), "cluster_one_copy": one, "cluster_all_copies": both},
                         {name: {"p50_ms": statistics.median(xs), "p95_ms": percentile(xs, 95),
@@ -399,7 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         {"embedded_rss": probe["rss"], "embedded_max_rss": probe["max_rss"],
                          "bench_rss_delta": max(0, process_rss - rss0), "process_rss": process_rss,
                          "process_max_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-                         "cluster": cluster.memory()})
+                         "cluster": cluster.memory() if cluster is not None else {}})
             result["steps"].append(step.__dict__)
             result.setdefault("latencies_ms", {})[str(factor)] = lat
             save()
@@ -407,26 +418,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not relevance:
                 return
             # written after each part: a run stopped later keeps what it measured
-            embedded.open()
-            cluster.open()
+            for s in systems:
+                s.open()
             try:
                 outcomes = []
-                for s in (embedded, cluster):
+                for s in systems:
                     outcomes += evaluate(s, all_q)
                 result["relevance"] = summarize(outcomes)
                 save()
                 print("relevance done", flush=True)
                 holders, cites = pp.find_holders(docs)
                 per, numbers = [], {}
-                for s in (embedded, cluster):
+                for s in systems:
                     per += pp.evaluate_phrases(s, holders)
                     nums = pp.evaluate_numbers(s, cites)
                     numbers[s.name] = f"{sum(o.hits_holding for o in nums)}/{sum(o.k for o in nums)}"
                 result["phrases"] = {"summary": pp.summarize(per), "numbers": numbers}
                 save()
             finally:
-                embedded.close()
-                cluster.close()
+                for s in systems:
+                    s.close()
 
         def row(st: BuildStats, jvm: float | None = None) -> dict[str, float]:
             r = {"docs": st.docs, "wall_s": st.wall_s, "cpu_s": st.cpu_s, "docs_per_s": st.docs_per_s}
@@ -442,10 +453,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             gc.collect()
             e = embedded.build(docs)
             print(f"embedded: {e.docs} docs in {e.wall_s:.0f} s = {e.docs_per_s:.0f} docs/s", flush=True)
-            gc.collect()
-            c = cluster.add(docs)
-            print(f"cluster: {c.docs} docs in {c.wall_s:.0f} s = {c.docs_per_s:.0f} docs/s", flush=True)
-            imports = {"embedded": row(e), "cluster": row(c, cluster.last_jvm_cpu_s)}
+            imports = {"embedded": row(e)}
+            if cluster is not None:
+                gc.collect()
+                c = cluster.add(docs)
+                print(f"cluster: {c.docs} docs in {c.wall_s:.0f} s = {c.docs_per_s:.0f} docs/s", flush=True)
+                imports["cluster"] = row(c, cluster.last_jvm_cpu_s)
         measure(1, len(docs), raw_text_bytes(docs), imports, relevance=not a.no_relevance)
 
         held, raw = len(docs), raw_text_bytes(docs)
@@ -456,15 +469,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             gc.collect()
             e = add_embedded(embedded, extra)
             print(f"{factor}x embedded: +{e.docs} in {e.wall_s:.0f} s", flush=True)
-            gc.collect()
-            c = cluster.add(extra)
-            print(f"{factor}x cluster: +{c.docs} in {c.wall_s:.0f} s", flush=True)
+            grown = {"embedded": row(e)}
+            if cluster is not None:
+                gc.collect()
+                c = cluster.add(extra)
+                print(f"{factor}x cluster: +{c.docs} in {c.wall_s:.0f} s", flush=True)
+                grown["cluster"] = row(c, cluster.last_jvm_cpu_s)
             held += len(extra)
             raw += raw_text_bytes(extra)
-            measure(factor, held, raw, {"embedded": row(e), "cluster": row(c, cluster.last_jvm_cpu_s)},
-                    relevance=False)
+            measure(factor, held, raw, grown, relevance=False)
     finally:
-        cluster.client.close()
+        if cluster is not None:
+            cluster.client.close()
         if local is not None:
             local.stop()
             shutil.rmtree(local.run_dir, ignore_errors=True)
