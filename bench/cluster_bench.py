@@ -445,6 +445,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 r["jvm_cpu_s"] = jvm
             return r
 
+        def with_cluster(embedded_row: dict[str, float], added: Sequence[Doc], label: str) -> dict[str, dict[str, float]]:
+            """The import rows of a step: the embedded engine's, and the cluster's after adding `added` to it."""
+            rows = {"embedded": embedded_row}
+            if cluster is not None:
+                gc.collect()
+                c = cluster.add(added)
+                print(f"{label}: +{c.docs} docs in {c.wall_s:.0f} s = {c.docs_per_s:.0f} docs/s", flush=True)
+                rows["cluster"] = row(c, cluster.last_jvm_cpu_s)
+            return rows
+
         if reuse:
             # the indexes an earlier run of this command built (and timed: its log has the import lines)
             imports = imported_from(a.import_log)
@@ -453,12 +463,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             gc.collect()
             e = embedded.build(docs)
             print(f"embedded: {e.docs} docs in {e.wall_s:.0f} s = {e.docs_per_s:.0f} docs/s", flush=True)
-            imports = {"embedded": row(e)}
-            if cluster is not None:
-                gc.collect()
-                c = cluster.add(docs)
-                print(f"cluster: {c.docs} docs in {c.wall_s:.0f} s = {c.docs_per_s:.0f} docs/s", flush=True)
-                imports["cluster"] = row(c, cluster.last_jvm_cpu_s)
+            imports = with_cluster(row(e), docs, "cluster")
         measure(1, len(docs), raw_text_bytes(docs), imports, relevance=not a.no_relevance)
 
         held, raw = len(docs), raw_text_bytes(docs)
@@ -469,12 +474,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             gc.collect()
             e = add_embedded(embedded, extra)
             print(f"{factor}x embedded: +{e.docs} in {e.wall_s:.0f} s", flush=True)
-            grown = {"embedded": row(e)}
-            if cluster is not None:
-                gc.collect()
-                c = cluster.add(extra)
-                print(f"{factor}x cluster: +{c.docs} in {c.wall_s:.0f} s", flush=True)
-                grown["cluster"] = row(c, cluster.last_jvm_cpu_s)
+            grown = with_cluster(row(e), extra, f"{factor}x cluster")
             held += len(extra)
             raw += raw_text_bytes(extra)
             measure(factor, held, raw, grown, relevance=False)

@@ -16,9 +16,9 @@ writes (one per page batch) and segments that are mostly deleted. So this
 policy merges:
 - the small segments (fewer than SMALL_DOCS documents), once there are
   MERGE_AT of them: at most MERGE_AT x SMALL_DOCS documents of work;
-- with them, any segment whose deleted documents are most of it and whose
-  live ones are few, so a re-crawl that replaces a segment's articles gets
-  its space back.
+- any segment whose deleted documents are most of it and whose live ones
+  are few, alone or with the small ones, so a re-crawl that replaces a
+  segment's articles gets its space back.
 Bulk-import segments (5,000 articles) are left as they are written.
 """
 
@@ -52,14 +52,15 @@ def bounded_merge(writer: Any, segments: list[Any]) -> list[Any]:
     from whoosh.reading import SegmentReader
 
     sizes = [(seg.doc_count_all(), seg.deleted_count()) for seg in segments]
-    chosen = set(segments_to_merge(sizes))
+    chosen = segments_to_merge(sizes)
     if not chosen:
         return segments
-    for i in sorted(chosen):
+    for i in chosen:
         reader = SegmentReader(writer.storage, writer.schema, segments[i])
         writer.add_reader(reader)
         reader.close()
-    return [seg for i, seg in enumerate(segments) if i not in chosen]
+    merged = set(chosen)
+    return [seg for i, seg in enumerate(segments) if i not in merged]
 
 
 __all__ = ["MERGE_AT", "SMALL_DOCS", "bounded_merge", "segments_to_merge"]
