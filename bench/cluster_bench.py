@@ -3,7 +3,7 @@
 On the same corpus and the same machine, one after the other:
 - import: `SearchEngine(dir).add_many` (as `govsearch import`: a helper
   process analyses) and `SearchEngine(opensearch://...).add_many` into a
-  fresh 2-node cluster (2 shards x 1 replica), docs/s wall and CPU (this
+  fresh 2-node cluster (2 shards x 1 replica, or --shards N), docs/s wall and CPU (this
   process; for the cluster also the JVMs' CPU);
 - size on disk: the embedded folder; the cluster's store, one copy and both;
 - query latency p50/p95 over 500 mixed queries (relevance.py's query maker,
@@ -22,7 +22,7 @@ Relevance is measured at 1x only (re-sampled copies make titles ambiguous).
 Results go to bench/out/cluster-<tag>.json and .md, rewritten after every
 step, so a run stopped during 4x keeps its 1x and 2x rows.
 
-Run:  python bench/cluster_bench.py [--docs N | --sample] [--growth 2,4] [--heap 1g] [--no-relevance] [--embedded-only]
+Run:  python bench/cluster_bench.py [--docs N | --sample] [--growth 2,4] [--heap 1g] [--shards N] [--no-relevance] [--embedded-only]
       [--url opensearch://HOST:PORT/INDEX  (an already running cluster instead of a fresh one)]
 """
 
@@ -67,7 +67,7 @@ class ClusterSystem:
 
     name = "cluster"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, shards: int | None = None) -> None:
         from govsearch.backends import parse_cluster_url
         from govsearch.backends.client import Client
 
@@ -75,12 +75,13 @@ class ClusterSystem:
         self.where = parse_cluster_url(url)
         self.client = Client(self.where.base)
         self.engine: Any = None
+        self.shards = shards
 
     def reset(self) -> None:
         from govsearch import init_cluster
 
         self.client.request("DELETE", f"/{self.where.index}", ok=(404,))
-        init_cluster(self.url)
+        init_cluster(self.url, shards=self.shards)
         # every copy allocated before the clock starts
         self.client.request("GET", f"/_cluster/health/{self.where.index}",
                             params={"wait_for_status": "green", "timeout": "120s"}, ok=(408,))
@@ -313,6 +314,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--warmup", type=int, default=50, help="warm-up queries per engine")
     p.add_argument("--growth", default="2,4", help="sizes after the first, as multiples of the corpus ('' for none)")
     p.add_argument("--heap", default="1g", help="JVM heap of each node of the fresh cluster")
+    p.add_argument("--shards", type=int, default=None,
+                   help="primary shards of the cluster's index (the template's 2 by default; 1 replica each)")
     p.add_argument("--url", default=None, help="a running cluster's opensearch:// URL (its index is replaced)")
     p.add_argument("--targets", type=int, default=300, help="targets for the main title kinds")
     p.add_argument("--special", type=int, default=100, help="targets for other_tone and abbrev each")
@@ -353,6 +356,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     result: dict[str, Any] = {"provenance": prov, "corpus": str(corpus), "docs": len(docs),
                               "raw_text_bytes": raw_text_bytes(docs), "steps": []}
     name = f"{'embedded' if a.embedded_only else 'cluster'}-{tag}"
+    if a.shards and not a.embedded_only:
+        name += f"-{a.shards}shard"
     out_json, out_md = a.out / f"{name}.json", a.out / f"{name}.md"
 
     def save() -> None:
@@ -361,7 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     embedded = GovsearchSystem(a.index_root / f"cluster-bench-embedded-{tag}")
     embedded.name = "embedded"
-    cluster: Any = None if a.embedded_only else ClusterSystem(url)
+    cluster: Any = None if a.embedded_only else ClusterSystem(url, a.shards)
     systems = [embedded] if cluster is None else [embedded, cluster]
     try:
         reuse = a.reuse and index_matches(embedded.path, docs) and (cluster is None or cluster.count() == len(docs))

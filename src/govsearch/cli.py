@@ -902,10 +902,16 @@ app.add_typer(cluster_app, name="cluster")
 
 
 @cluster_app.command("init")
-def cluster_init(url: Annotated[str, typer.Argument(help="opensearch://HOST:PORT/INDEX")]) -> None:
+def cluster_init(url: Annotated[str, typer.Argument(help="opensearch://HOST:PORT/INDEX")],
+                 shards: Annotated[int | None, typer.Option(
+                     help="primary shards of a new index (the template's 2 by default; about 1 per "
+                          "million articles, docs/scale-out.md)")] = None,
+                 replicas: Annotated[int | None, typer.Option(
+                     help="copies of each shard beside its primary (the template's 1 by default); "
+                          "on an existing index, changed in place")] = None) -> None:
     """Install govsearch's index template (deploy/opensearch) and create the index; safe to run again."""
     from . import init_cluster
-    info = init_cluster(url)
+    info = init_cluster(url, shards=shards, replicas=replicas)
     verb = "created" if info["created"] else "already there:"
     out.print(f"{verb} index {info['index']}, {info['shards']} shards, {info['copies']} shard copies, "
               f"cluster {info['status']}; use --index {url}")

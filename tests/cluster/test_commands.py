@@ -145,3 +145,33 @@ def test_a_killed_migration_resumes_and_copies_every_article_once(index_url, tmp
         got = list(b.articles())
         assert len(got) == len(b) == len(records)
         assert {x.url: x.to_dict() for x in got} == _articles(a)
+
+
+def test_cluster_init_sets_shards_and_replicas(cluster):
+    """`cluster init --shards/--replicas`: a new index's layout; an existing one keeps its shards
+    (another count is refused in one line) and takes a new replica count in place."""
+    name = f"layout-{int(time.time() * 1000) % 10**9}"
+    url = f"opensearch://127.0.0.1:{cluster.nodes[0].http_port}/{name}"
+    client = Client(cluster.base)
+    try:
+        p = run("cluster", "init", url, "--shards", "1", "--replicas", "0")
+        assert f"created index {name}, 1 shards, 1 shard copies" in p.stdout
+        with SearchEngine(url) as engine:
+            engine.add_many(SMALL)
+            # one shard: the same search, without the statistics round
+            assert engine.search(SMALL[0].title, limit=3).hits[0].url == SMALL[0].url
+        p = run("cluster", "init", url, "--replicas", "1")
+        assert "already there: index" in p.stdout
+        settings = client.request("GET", f"/{name}/_settings")[name]["settings"]["index"]
+        assert (settings["number_of_shards"], settings["number_of_replicas"]) == ("1", "1")
+        p = run("cluster", "init", url, "--shards", "3", check_code=2)
+        line = p.stderr.strip()
+        assert "\n" not in line and "has 1 shards" in line and "migrate" in line and "Traceback" not in line
+        p = run("cluster", "init", url, "--shards", "0", check_code=2)
+        assert "shards must be between 1 and 1024" in p.stderr
+        with SearchEngine(url) as engine:
+            assert len(engine) == len(SMALL)
+    finally:
+        client.request("DELETE", f"/{name}", ok=(404,))
+        client.request("DELETE", f"/_index_template/govsearch-{name}", ok=(404,))
+        client.close()
