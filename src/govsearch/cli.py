@@ -913,8 +913,9 @@ def cluster_init(url: Annotated[str, typer.Argument(help="opensearch://HOST:PORT
     from . import init_cluster
     info = init_cluster(url, shards=shards, replicas=replicas)
     verb = "created" if info["created"] else "already there:"
-    out.print(f"{verb} index {info['index']}, {info['shards']} shards, {info['copies']} shard copies, "
-              f"cluster {info['status']}; use --index {url}")
+    shards, copies = info["shards"], info["copies"]
+    out.print(f"{verb} index {info['index']}, {shards} shard{'' if shards == 1 else 's'}, "
+              f"{copies} shard cop{'y' if copies == 1 else 'ies'}, cluster {info['status']}; use --index {url}")
 
 
 def main() -> None:

@@ -155,7 +155,7 @@ def test_cluster_init_sets_shards_and_replicas(cluster):
     client = Client(cluster.base)
     try:
         p = run("cluster", "init", url, "--shards", "1", "--replicas", "0")
-        assert f"created index {name}, 1 shards, 1 shard copies" in p.stdout
+        assert f"created index {name}, 1 shard, 1 shard copy, cluster " in p.stdout
         with SearchEngine(url) as engine:
             engine.add_many(SMALL)
             # one shard: the same search, without the statistics round
@@ -166,7 +166,7 @@ def test_cluster_init_sets_shards_and_replicas(cluster):
         assert (settings["number_of_shards"], settings["number_of_replicas"]) == ("1", "1")
         p = run("cluster", "init", url, "--shards", "3", check_code=2)
         line = p.stderr.strip()
-        assert "\n" not in line and "has 1 shards" in line and "migrate" in line and "Traceback" not in line
+        assert "\n" not in line and "has 1 shard(s)" in line and "migrate" in line and "Traceback" not in line
         p = run("cluster", "init", url, "--shards", "0", check_code=2)
         assert "shards must be between 1 and 1024" in p.stderr
         with SearchEngine(url) as engine:

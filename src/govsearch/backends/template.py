@@ -92,7 +92,7 @@ def _relayout(client: Client, where: ClusterURL, shards: int | None, replicas: i
     settings = client.request("GET", f"/{where.index}/_settings")
     index = next(iter(settings.values()))["settings"]["index"]
     if shards is not None and int(index["number_of_shards"]) != shards:
-        raise InputError(f"index {where.index!r} has {index['number_of_shards']} shards, fixed when it was "
+        raise InputError(f"index {where.index!r} has {index['number_of_shards']} shard(s), fixed when it was "
                          f"created: to use {shards}, init a new index and `govsearch migrate` into it")
     if replicas is not None and int(index["number_of_replicas"]) != replicas:
         client.request("PUT", f"/{where.index}/_settings", {"index": {"number_of_replicas": replicas}})
