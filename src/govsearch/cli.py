@@ -913,8 +913,8 @@ def cluster_init(url: Annotated[str, typer.Argument(help="opensearch://HOST:PORT
     from . import init_cluster
     info = init_cluster(url, shards=shards, replicas=replicas)
     verb = "created" if info["created"] else "already there:"
-    shards, copies = info["shards"], info["copies"]
-    out.print(f"{verb} index {info['index']}, {shards} shard{'' if shards == 1 else 's'}, "
+    primaries, copies = info["shards"], info["copies"]
+    out.print(f"{verb} index {info['index']}, {primaries} shard{'' if primaries == 1 else 's'}, "
               f"{copies} shard cop{'y' if copies == 1 else 'ies'}, cluster {info['status']}; use --index {url}")
 
 

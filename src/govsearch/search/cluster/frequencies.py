@@ -5,8 +5,9 @@ requests on an artificial document give them for a whole query: one for
 every accented spelling of the typed syllables (document and token counts in
 titles and bodies), one for the pairs of the likely candidates. OpenSearch
 answers those statistics from the one shard the artificial document routes
-to, so each request goes once per shard (a routing value found for each) and
-the counts are summed: the whole index's counts, as the embedded engine reads.
+to, so each request (one _mtermvectors) holds the document once per shard (a
+routing value found for each) and the counts are summed: the whole index's
+counts, as the embedded engine reads.
 """
 
 from __future__ import annotations
@@ -45,11 +46,8 @@ class ClusterFrequencies(Frequencies):
         self._documents: int | None = None
 
     def _vectors(self, doc: dict[str, str]) -> list[dict]:
-        """The term vectors of an artificial document, with each shard's statistics.
-
-        One _mtermvectors request holding the document once per shard's routing:
-        the shards answer in parallel, where one request per shard took a round
-        trip each."""
+        """The term vectors of an artificial document, with each shard's statistics
+        (one round trip for all shards, where a request per shard took one each)."""
         asks = [{"doc": doc, "routing": routing, "term_statistics": True, "field_statistics": True,
                  "positions": False, "offsets": False} for routing in self.routings]
         answer = self.client.request("POST", f"/{self.index}/_mtermvectors", {"docs": asks})
