@@ -187,6 +187,12 @@ class PairBatch:
 
 
 _ARRAYS = ("keys", "offsets", "seqs", "counts")
+# np.load parses each .npy header with ast.literal_eval, and CPython 3.11's AST
+# constructor keeps its recursion count per interpreter, not per thread: searches
+# opening segments at once after a commit could fail with "SystemError: AST
+# constructor recursion depth mismatch" (seen once, 8 threads under load). The
+# headers are tiny; reading them one thread at a time costs nothing measurable.
+_HEADER_LOCK = threading.Lock()
 
 
 class PairStore:
@@ -285,7 +291,8 @@ class PairStore:
 
     def _load(self, name: str, *, mmap: bool) -> PairBatch:
         d = self.dir / name
-        arrays = [np.load(d / f"{a}.npy", mmap_mode="r" if mmap else None) for a in _ARRAYS]
+        with _HEADER_LOCK:
+            arrays = [np.load(d / f"{a}.npy", mmap_mode="r" if mmap else None) for a in _ARRAYS]
         return PairBatch(*arrays)
 
     def open_segments(self) -> list[PairBatch]:
